@@ -1,0 +1,1 @@
+//! Front end: lexer, parser and bytecode compiler for Lua 5.1.

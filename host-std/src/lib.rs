@@ -1,0 +1,1 @@
+//! crescent on Linux and macOS: executable memory (W^X, I-cache maintenance) and the CLI.
