@@ -17,4 +17,11 @@ extern crate alloc;
 
 pub mod bytecode;
 pub mod frontend;
+pub mod gc;
+pub mod host;
+pub mod jit;
+pub mod number;
+pub mod object;
+pub mod stdlib;
 pub mod value;
+pub mod vm;

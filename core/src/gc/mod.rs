@@ -1,0 +1,1 @@
+//! Garbage collector: heap, object headers, mark & sweep, weak tables, finalizers.

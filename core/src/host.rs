@@ -1,0 +1,1 @@
+//! The host interface: executable memory (W^X, I-cache maintenance) that hosts implement.

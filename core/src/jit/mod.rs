@@ -1,0 +1,7 @@
+//! The trace JIT: hot counting, recording to SSA IR, optimization passes, register
+//! allocation and AArch64 emission.
+
+pub mod a64;
+pub mod ir;
+pub mod opt;
+pub mod regalloc;

@@ -1,0 +1,1 @@
+//! Optimization passes over a trace, one per file.

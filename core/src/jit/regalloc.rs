@@ -1,0 +1,1 @@
+//! Register allocation over the linear trace.

@@ -1,0 +1,1 @@
+//! Heap object kinds: strings (interned), tables, functions, upvalues, userdata, threads.

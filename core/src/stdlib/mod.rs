@@ -1,0 +1,1 @@
+//! The standard library: base, string, table, math, coroutine, bit, package, debug, jit.

@@ -1,0 +1,1 @@
+//! The interpreter: dispatch loop, calls and returns, metamethods, errors, coroutines.
