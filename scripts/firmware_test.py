@@ -33,7 +33,7 @@ def boot(command=None, machine="virt"):
     if command:
         args += ["-append", command]
     start = time.monotonic()
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(args, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, bufsize=0)
     first = proc.stdout.read(1)
     first_at = time.monotonic() - start
@@ -150,6 +150,12 @@ def main():
         expect(st == EXIT_FAILURE, f"exit status {st}", out)
         expect("unknown command 'no-such-command'" in out, "no message", out)
 
+    @case("a missing host file is reported, exit 1")
+    def _():
+        st, out, _ = boot("file no/such/file.lua")
+        expect(st == EXIT_FAILURE, f"exit status {st}", out)
+        expect("cannot open no/such/file.lua" in out, "no message", out)
+
     @case("Lua: demo.lua prints what luajit prints")
     def _():
         if not lua_ready:
@@ -171,6 +177,16 @@ def main():
         expect("error.lua:4: attempt to index local 't' (a nil value)" in out,
                "no Lua error message", out)
         expect("not reached" not in out, "ran past the error", out)
+
+    @case("Lua: a host file read through semihosting runs")
+    def _():
+        if not lua_ready:
+            return "skip"
+        st, out, _ = boot("file host-bare/lua/demo.lua")
+        want = subprocess.run(["luajit", "host-bare/lua/demo.lua"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout
+        expect(st == EXIT_OK, f"exit status {st}", out)
+        expect(body(out) == want, "output differs from luajit's", out)
 
     total = results["passed"] + results["failed"]
     print(f"firmware: {results['passed']} passed, {results['failed']} failed, "

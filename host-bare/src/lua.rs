@@ -38,6 +38,13 @@ pub fn run_named(name: &str) -> Result<(), String> {
     run_script(name, source)
 }
 
+/// Runs the host file `path`, read through semihosting.
+pub fn run_file(path: &str) -> Result<(), String> {
+    let source = crate::semihosting::read_file(path)?;
+    let source = core::str::from_utf8(&source).map_err(|_| format!("{path}: not UTF-8"))?;
+    run_script(path, source)
+}
+
 fn run_script(name: &str, source: &str) -> Result<(), String> {
     let _ = source;
     Err(format!(

@@ -16,6 +16,8 @@
 //! - (none): the code-memory self-test, then every embedded Lua script except `error`;
 //! - `selftest`: the W^X code-memory checks only;
 //! - `lua NAME...`: the embedded Lua scripts named (see `lua/`, e.g. `demo`, `error`);
+//! - `file PATH...`: Lua files of the host, read through semihosting (paths relative to the
+//!   directory QEMU runs in);
 //! - `fault-write-code`, `fault-exec-data`, `fault-stack`, `panic`: deliberate failures that
 //!   prove the W^X enforcement, the guard page and the handlers (each exits non-zero).
 
@@ -91,6 +93,12 @@ fn run(command: Option<&str>, args: &mut dyn Iterator<Item = &str>) -> u32 {
         Some("lua") => (|| {
             for name in args {
                 lua::run_named(name)?;
+            }
+            Ok(())
+        })(),
+        Some("file") => (|| {
+            for path in args {
+                lua::run_file(path)?;
             }
             Ok(())
         })(),
