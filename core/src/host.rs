@@ -183,15 +183,9 @@ pub trait CodeMemory {
         }
         self.make_writable(region, offset, code.len())?;
         // SAFETY: the range is inside the region (checked above), which the host keeps mapped,
-        // and `make_writable` just made it writable; `code` cannot overlap it, since the range
-        // was not readable through a Rust reference (regions are only reached through raw
-        // pointers).
+        // and `make_writable` just made it writable. `copy` tolerates `code` overlapping it.
         unsafe {
-            core::ptr::copy_nonoverlapping(
-                code.as_ptr(),
-                region.base().as_ptr().add(offset),
-                code.len(),
-            );
+            core::ptr::copy(code.as_ptr(), region.base().as_ptr().add(offset), code.len());
         }
         self.make_executable(region, offset, code.len())
     }
