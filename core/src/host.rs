@@ -185,7 +185,11 @@ pub trait CodeMemory {
         // SAFETY: the range is inside the region (checked above), which the host keeps mapped,
         // and `make_writable` just made it writable. `copy` tolerates `code` overlapping it.
         unsafe {
-            core::ptr::copy(code.as_ptr(), region.base().as_ptr().add(offset), code.len());
+            core::ptr::copy(
+                code.as_ptr(),
+                region.base().as_ptr().add(offset),
+                code.len(),
+            );
         }
         self.make_executable(region, offset, code.len())
     }
