@@ -11,6 +11,7 @@ Usage: scripts/firmware_test.py [--no-build] [--verbose]
 
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,8 @@ def boot(command=None, machine="virt"):
     start = time.monotonic()
     proc = subprocess.Popen(args, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, bufsize=0)
-    first = proc.stdout.read(1)
+    ready, _, _ = select.select([proc.stdout], [], [], TIMEOUT)
+    first = proc.stdout.read(1) if ready else b""
     first_at = time.monotonic() - start
     try:
         rest, _ = proc.communicate(timeout=TIMEOUT)
