@@ -1,1 +1,4 @@
 //! The standard library: base, string, table, math, coroutine, bit, package, debug, jit.
+
+pub mod error;
+pub mod pattern;
