@@ -2,3 +2,5 @@
 
 pub mod error;
 pub mod pattern;
+pub mod conv;
+pub mod strsearch;

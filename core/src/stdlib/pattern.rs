@@ -116,6 +116,11 @@ impl Captures {
         len: 0,
     };
 
+    /// No captures (what a plain `find` returns).
+    pub const fn empty() -> Captures {
+        Captures::EMPTY
+    }
+
     /// The captures as a slice.
     pub fn as_slice(&self) -> &[Capture] {
         &self.items[..self.len]
