@@ -4,3 +4,4 @@ pub mod error;
 pub mod pattern;
 pub mod conv;
 pub mod strsearch;
+pub mod strformat;
