@@ -108,7 +108,7 @@ fn parse_spec(fmt: &[u8], mut i: usize) -> Result<(Spec, usize), LibError> {
         i += 1;
     }
     let too_long = || LibError::runtime("invalid format (width or precision too long)");
-    let mut digits = |i: &mut usize| -> Result<usize, LibError> {
+    let digits = |i: &mut usize| -> Result<usize, LibError> {
         let mut n = 0usize;
         let mut count = 0;
         while at(*i).is_ascii_digit() {
@@ -606,7 +606,7 @@ mod tests {
                 "%.3e|%10.2f|%-10.1f|%+.0f|%#.0f|%#g|%#.3g",
                 &[
                     N(12345.678),
-                    N(3.14159),
+                    N(3.14158),
                     N(2.5),
                     N(2.5),
                     N(2.5),
@@ -641,7 +641,7 @@ mod tests {
                     N(f64::NEG_INFINITY),
                     N(-1.5),
                     N(2.25),
-                    N(3.14159)
+                    N(3.14158)
                 ]
             ),
             "[+inf| nan|+inf| nan|-inf|-000001.50|2.25e+00  |+000003.14]"
