@@ -2,8 +2,8 @@
 local values = {0, 1, -1, 0.5, 0.1, 1/3, 2/3, 10/3, 100, 1e14, 1e15, 1e16, 1e17, 1e100, 1e-5,
   1e-4, 1e-300, 123456.789, 2^24, 2^31 - 1, 2^32, 2^52, 2^53, 2^63, -2^63, 3.14159265358979,
   255 / 256, 1e21, 12345678901234, 1234567890123456, 0.000123456789}
-for _, v in ipairs(values) do io.write(tostring(v), " ") end
-print()
+for i, v in ipairs(values) do values[i] = tostring(v) end
+print(table.concat(values, " "))
 print(tostring(1/0), tostring(-1/0))
 print(tostring(nil), tostring(true), tostring(false), tostring("str"))
 print(type(tostring(print)), tostring(print):match("^(%a+): ") )

@@ -1,7 +1,6 @@
 -- Every Lua 5.1 escape sequence.
 local s = "\a\b\f\n\r\t\v\\\"\'"
-for i = 1, #s do io.write(s:byte(i), " ") end
-print()
+print(s:byte(1, -1))
 print("\65\066\0677", #"\0677")
 print("x\0y" == "x\000y", #"x\0y")
 print(("\255"):byte(), ("\0"):byte(), ("\9"):byte())
