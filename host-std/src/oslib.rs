@@ -1,0 +1,3 @@
+//! The `os` library for processes.
+
+pub mod time;
