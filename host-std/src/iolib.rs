@@ -11,6 +11,8 @@
 //!   `os.exit` and the end of the program flush them all, as C's `exit` flushes every
 //!   `FILE`.
 
+pub mod open;
+pub mod read;
 pub mod stream;
 
 use std::cell::RefCell;

@@ -119,13 +119,20 @@ pub struct Stream {
     error: Option<io::Error>,
     /// Whether closing it is refused ("cannot close standard file").
     standard: bool,
+    /// The open mode allows reading / writing (C refuses the other direction with EBADF).
+    can_read: bool,
+    can_write: bool,
 }
 
 impl Stream {
     /// A stream over `device` with the given write buffering.
     pub fn new(device: Device, buffering: Buffering) -> Stream {
         let standard = matches!(device, Device::Stdin | Device::Stdout | Device::Stderr);
+        let can_read = !matches!(device, Device::Stdout | Device::Stderr);
+        let can_write = !matches!(device, Device::Stdin);
         Stream {
+            can_read,
+            can_write,
             device: Some(device),
             rbuf: Vec::new(),
             rpos: 0,
@@ -139,6 +146,12 @@ impl Stream {
     /// A fully buffered stream over an open file.
     pub fn file(f: File) -> Stream {
         Stream::new(Device::File(f), Buffering::Full(BUFSIZE))
+    }
+
+    /// Restricts the directions the stream allows (the file's open mode).
+    pub fn set_access(&mut self, read: bool, write: bool) {
+        self.can_read = read;
+        self.can_write = write;
     }
 
     /// An in-memory stream reading `input` (tests).
@@ -216,7 +229,7 @@ impl Stream {
             self.error.get_or_insert(e);
             return false;
         }
-        let Some(dev) = self.device.as_mut() else {
+        let Some(dev) = self.device.as_mut().filter(|_| self.can_read) else {
             self.error.get_or_insert(Self::closed_error());
             return false;
         };
@@ -398,7 +411,7 @@ impl Stream {
 
     /// Writes bytes, buffering as configured.
     pub fn write(&mut self, data: &[u8]) -> io::Result<()> {
-        if self.device.is_none() {
+        if self.device.is_none() || !self.can_write {
             return Err(Self::closed_error());
         }
         if !self.rbuf.is_empty() {
