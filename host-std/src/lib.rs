@@ -10,7 +10,10 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod exec_memory;
+pub mod iolib;
+pub mod oslib;
 pub mod process;
 
 pub use exec_memory::ExecMemory;
