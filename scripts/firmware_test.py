@@ -20,7 +20,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BARE = os.path.join(ROOT, "host-bare")
 IMAGE = os.path.join(BARE, "target", "aarch64-unknown-none", "release", "crescent-bare")
-QEMU = ["qemu-system-aarch64", "-cpu", "cortex-a72", "-m", "256M", "-nographic",
+QEMU = ["qemu-system-aarch64", "-cpu", "cortex-a72", "-m", "512M", "-nographic",
         "-semihosting"]
 TIMEOUT = 120
 VERBOSE = "--verbose" in sys.argv
