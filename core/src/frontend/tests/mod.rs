@@ -3,6 +3,8 @@
 extern crate std;
 
 mod codegen;
+mod errors;
+mod nesting;
 mod support;
 
 /// Prints the listing of `$LUA_SRC` (a developer aid: compare with `luac5.1 -l -l`).
