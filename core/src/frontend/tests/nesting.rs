@@ -92,7 +92,7 @@ fn long_flat_chains_compile() {
         alloc::format!("x = 1{}", " + 1".repeat(N)),
         alloc::format!("x = f{}", "()".repeat(N)),
         alloc::format!("x = a{}", ":m()".repeat(N / 10)),
-        alloc::format!("{}", "x = 1 ".repeat(N)),
+        "x = 1 ".repeat(N),
     ] {
         std::thread::Builder::new()
             .stack_size(STACK)
