@@ -205,7 +205,7 @@ fn const_text(k: &Const) -> String {
     match k {
         Const::Nil => String::from("nil"),
         Const::Bool(b) => String::from(if *b { "true" } else { "false" }),
-        Const::Num(n) => fmt_g14(*n),
+        Const::Num(n) => crate::number::number_to_string(*n),
         Const::Str(s) => {
             let mut t = String::from("\"");
             for &c in s {
@@ -226,37 +226,5 @@ fn const_text(k: &Const) -> String {
             t.push('"');
             t
         }
-    }
-}
-
-/// C's `%.14g`.
-pub(crate) fn fmt_g14(n: f64) -> String {
-    if n.is_nan() {
-        return String::from(if n.is_sign_negative() { "-nan" } else { "nan" });
-    }
-    if n.is_infinite() {
-        return String::from(if n < 0.0 { "-inf" } else { "inf" });
-    }
-    if n == 0.0 {
-        return String::from(if n.is_sign_negative() { "-0" } else { "0" });
-    }
-    const P: i32 = 14;
-    let e = format!("{:.*e}", (P - 1) as usize, n);
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let x: i32 = exp.parse().unwrap_or(0);
-    if !(-4..P).contains(&x) {
-        let mant = strip_zeros(mant);
-        format!("{}e{}{:02}", mant, if x < 0 { '-' } else { '+' }, x.abs())
-    } else {
-        let s = format!("{:.*}", (P - 1 - x) as usize, n);
-        String::from(strip_zeros(&s))
-    }
-}
-
-fn strip_zeros(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
     }
 }

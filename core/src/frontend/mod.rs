@@ -26,9 +26,8 @@ pub mod debuginfo;
 mod expdesc;
 mod funcstate;
 mod jumps;
-mod lexer;
+pub(crate) mod lexer;
 pub mod listing;
-mod numeral;
 mod parser;
 
 #[cfg(test)]

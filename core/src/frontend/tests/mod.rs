@@ -4,6 +4,7 @@ extern crate std;
 
 mod codegen;
 mod errors;
+mod lexer;
 mod nesting;
 mod support;
 
