@@ -3,7 +3,9 @@
 extern crate std;
 
 mod codegen;
+mod debuginfo;
 mod errors;
+mod golden;
 mod lexer;
 mod nesting;
 mod support;
