@@ -29,12 +29,14 @@ mod jumps;
 pub(crate) mod lexer;
 pub mod listing;
 mod parser;
+pub mod verify;
 
 #[cfg(test)]
 mod tests;
 
 pub use debuginfo::get_obj_name;
 pub use listing::listing;
+pub use verify::verify;
 
 /// A compile error, worded as PUC Lua 5.1 words it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,7 +110,13 @@ impl Error {
 pub fn compile(source: &[u8], chunkname: &str) -> Result<ProtoDesc, SyntaxError> {
     let mut p = parser::Parser::new(source, chunkname);
     match p.main_function() {
-        Ok(proto) => Ok(proto),
+        Ok(proto) => {
+            #[cfg(debug_assertions)]
+            if let Err(e) = verify::verify(&proto) {
+                panic!("compiler produced invalid bytecode: {}", e);
+            }
+            Ok(proto)
+        }
         Err(Error(e)) => {
             let mut message = format!("{}:{}: {}", chunkid(chunkname), p.line(), e.msg);
             match e.near {

@@ -8,6 +8,7 @@ mod errors;
 mod golden;
 mod lexer;
 mod nesting;
+mod random;
 mod support;
 
 /// Prints the listing of `$LUA_SRC` (a developer aid: compare with `luac5.1 -l -l`).
