@@ -106,8 +106,9 @@ fn list_instruction(p: &ProtoDesc, pc: usize, out: &mut String, id: &str) -> usi
         return pc;
     };
     let (a, b, c) = (i.a(), i.b(), i.c());
-    let rk = |x: u32| {
-        if is_k(x) {
+    // Like luac, but only operands that can be constants print as `-1 - index`.
+    let operand = |x: u32, mode: ArgMode| {
+        if mode == ArgMode::K && is_k(x) {
             -1 - index_k(x) as i64
         } else {
             x as i64
@@ -118,10 +119,10 @@ fn list_instruction(p: &ProtoDesc, pc: usize, out: &mut String, id: &str) -> usi
         Format::ABC => {
             text += &format!("{}", a);
             if op.b_mode() != ArgMode::N {
-                text += &format!(" {}", rk(b));
+                text += &format!(" {}", operand(b, op.b_mode()));
             }
             if op.c_mode() != ArgMode::N {
-                text += &format!(" {}", rk(c));
+                text += &format!(" {}", operand(c, op.c_mode()));
             }
         }
         Format::ABx => {

@@ -166,3 +166,26 @@ fn multiple_assignment_order_and_conflicts() {
         ],
     );
 }
+
+#[test]
+fn setlist_beyond_maxarg_c() {
+    // 25600 items: the 512th batch does not fit C, so C = 0 and the count follows raw.
+    let src = alloc::format!("local t = {{{}}}", "1,".repeat(25600));
+    let p = super::support::compile_ok(&src);
+    let n = p.code.len();
+    let last = p.code[n - 3];
+    assert_eq!(
+        (last.op(), last.a(), last.b(), last.c()),
+        (crate::bytecode::Op::SETLIST, 0, 50, 0)
+    );
+    assert_eq!(p.code[n - 2].0, 512);
+    let c = code(&src);
+    assert_eq!(c[c.len() - 2], "SETLIST 0 50 0 ; 512");
+    assert_eq!(
+        c.iter()
+            .filter(|l| l.starts_with("SETLIST"))
+            .nth(510)
+            .unwrap(),
+        "SETLIST 0 50 511 ; 511"
+    );
+}

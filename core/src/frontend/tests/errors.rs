@@ -158,3 +158,24 @@ fn limits() {
         "t:1: function or expression too complex near '1'"
     );
 }
+
+#[test]
+fn chunk_ids() {
+    use crate::frontend::chunkid;
+    assert_eq!(chunkid("=stdin"), "stdin");
+    assert_eq!(chunkid("@t.lua"), "t.lua");
+    assert_eq!(chunkid("x = 1"), "[string \"x = 1\"]");
+    assert_eq!(chunkid("x = 1\ny = 2"), "[string \"x = 1...\"]");
+    assert_eq!(chunkid("x = 1\ry = 2"), "[string \"x = 1...\"]");
+    assert_eq!(chunkid(""), "[string \"\"]");
+    let long = "a".repeat(100);
+    assert_eq!(chunkid(&alloc::format!("={}", long)), "a".repeat(79));
+    assert_eq!(
+        chunkid(&alloc::format!("@{}", long)),
+        alloc::format!("...{}", "a".repeat(72))
+    );
+    assert_eq!(
+        chunkid(&long),
+        alloc::format!("[string \"{}...\"]", "a".repeat(63))
+    );
+}

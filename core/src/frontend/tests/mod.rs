@@ -21,3 +21,14 @@ fn dump_listing() {
         Err(e) => std::println!("{}", e.message),
     }
 }
+
+/// Compiles `$LUA_FILE` and prints the time taken (a developer aid for spotting slow paths).
+#[test]
+#[ignore]
+fn time_compile() {
+    let path = std::env::var("LUA_FILE").unwrap_or_default();
+    let src = std::fs::read(&path).unwrap_or_default();
+    let t = std::time::Instant::now();
+    let r = super::compile(&src, "=big");
+    std::println!("{} bytes in {:?}: {}", src.len(), t.elapsed(), r.is_ok());
+}
