@@ -6,6 +6,12 @@
 pub mod base;
 pub mod coroutine;
 
+pub mod error;
+pub mod pattern;
+pub mod conv;
+pub mod strsearch;
+pub mod strformat;
+
 use crate::vm::{LuaError, Vm};
 
 /// Opens every standard library into `vm`'s globals.

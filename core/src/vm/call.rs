@@ -28,9 +28,7 @@ pub const MIN_STACK: usize = 20;
 
 /// Compiles a chunk with the front end.
 pub(crate) fn compile(source: &[u8], chunkname: &str) -> Result<ProtoDesc, String> {
-    // The front end lands separately; until it does, loading source is an error.
-    let _ = (source, chunkname);
-    Err(String::from("compiler not available"))
+    crate::frontend::compile(source, chunkname).map_err(|e| e.message)
 }
 
 impl Vm {

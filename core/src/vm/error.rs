@@ -46,6 +46,10 @@ impl Vm {
         };
         // The dispatch loop raises errors from Lua frames directly: level 1 there means
         // the Lua frame itself (as luaG_runerror does).
+        if matches!(frames[top].kind, FrameKind::Pcall | FrameKind::Xpcall) {
+            // Raised by `pcall` itself (calling a non-function): a C frame, no position.
+            return String::new();
+        }
         let idx = if frames[top].kind == FrameKind::Lua {
             top.checked_sub(level.saturating_sub(1))
         } else {
@@ -62,8 +66,12 @@ impl Vm {
 
     /// "bad argument #n to 'name' (msg)" for the running native.
     pub fn arg_error(&mut self, n: usize, msg: &str) -> LuaError {
-        let name = self.current_native_name();
-        let m = format!("bad argument #{n} to '{name}' ({msg})");
+        let m = match self.current_native_name() {
+            Some(("method", name)) if n == 1 => format!("calling '{name}' on bad self ({msg})"),
+            Some(("method", name)) => format!("bad argument #{} to '{name}' ({msg})", n - 1),
+            Some((_, name)) => format!("bad argument #{n} to '{name}' ({msg})"),
+            None => format!("bad argument #{n} to '?' ({msg})"),
+        };
         self.rt_error(&m)
     }
 

@@ -425,6 +425,10 @@ impl Vm {
                         (unsafe { (*th).top }) - func - 1
                     };
                     savepc!();
+                    let fv = r!(a);
+                    if !fv.is_func() && self.metamethod(fv, Tm::Call).is_nil() {
+                        return Err(self.op_error(fv, "call", Some(a as u32)));
+                    }
                     // Close upvalues, move the callee and its arguments down over this
                     // frame, and replace the frame.
                     self.close_upvals(base);
