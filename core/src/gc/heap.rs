@@ -164,8 +164,8 @@ impl Heap {
             .max(MIN_THRESHOLD);
         self.threshold = match self.limit {
             // Collect before reaching the limit, so that allocation failures mean live
-            // data really exceeds it.
-            Some(l) => t.min(l.max(self.total + 1)),
+            // data really exceeds it (while over the limit, every safe point collects).
+            Some(l) => t.min(l),
             None => t,
         };
         if !self.running {

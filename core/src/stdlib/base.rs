@@ -135,11 +135,11 @@ fn gcinfo(vm: &mut Vm) -> Result<usize, LuaError> {
 fn error(vm: &mut Vm) -> Result<usize, LuaError> {
     let v = vm.arg(1);
     let level = vm.opt_int(2, 1)?;
-    if v.is_str() && level > 0 {
+    if (v.is_str() || v.is_num()) && level > 0 {
         let pre = vm.where_(level as usize);
         if !pre.is_empty() {
             let mut b = pre.into_bytes();
-            b.extend_from_slice(vm.str_bytes(v));
+            b.extend_from_slice(&vm.to_display_bytes(v));
             let s = vm.new_str(&b)?;
             return Err(vm.throw(s));
         }

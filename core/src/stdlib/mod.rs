@@ -6,11 +6,11 @@
 pub mod base;
 pub mod coroutine;
 
+pub mod conv;
 pub mod error;
 pub mod pattern;
-pub mod conv;
-pub mod strsearch;
 pub mod strformat;
+pub mod strsearch;
 
 use crate::vm::{LuaError, Vm};
 

@@ -245,14 +245,21 @@ impl Vm {
         let th = self.th_mut();
         let f = th.frames.pop().expect("frame to return from");
         let res = f.func;
+        let st = &mut th.stack[..];
         if f.nresults < 0 {
-            th.stack.copy_within(first..first + n, res);
+            for j in 0..n {
+                st[res + j] = st[first + j];
+            }
             th.top = res + n;
         } else {
             let want = f.nresults as usize;
             let k = n.min(want);
-            th.stack.copy_within(first..first + k, res);
-            th.stack[res + k..res + want].fill(Value::NIL);
+            for j in 0..k {
+                st[res + j] = st[first + j];
+            }
+            for v in &mut st[res + k..res + want] {
+                *v = Value::NIL;
+            }
             th.top = res + want;
         }
     }
@@ -319,10 +326,35 @@ impl Vm {
         }
         let callee = mf.func + if mf.kind == FrameKind::Xpcall { 2 } else { 1 };
         self.close_upvals(callee);
-        self.th_mut().frames.truncate(m + 1);
+        let th = self.th_mut();
+        let dead_top = th.frames[m..]
+            .iter()
+            .map(|f| f.top)
+            .fold(th.top, usize::max);
+        th.frames.truncate(m + 1);
         self.finish_marker(false, err);
+        // The unwound frames' values are dead: clear them so they are not kept alive as
+        // stale registers of the caller (whose registers above the results are free).
+        let th = self.th_mut();
+        let from = th.top.min(dead_top);
+        let to = dead_top.min(th.stack.len());
+        th.stack[from..to].fill(Value::NIL);
         self.unwind_markers(stop);
         Ok(())
+    }
+
+    /// True when nested native calls have used more than `native_stack_limit` bytes of
+    /// the native stack since the outermost entry into the VM (a guard independent of
+    /// how large each nesting level's frames are, e.g. in debug builds).
+    #[inline]
+    pub(crate) fn native_stack_exhausted(&mut self) -> bool {
+        let marker = 0u8;
+        let here = &marker as *const u8 as usize;
+        if self.ccalls == 0 {
+            self.native_stack_base = here;
+            return false;
+        }
+        self.native_stack_base.saturating_sub(here) > self.native_stack_limit
     }
 
     /// Runs Lua frames until the frame at index `stop` returns, catching errors at
@@ -347,7 +379,7 @@ impl Vm {
         nargs: usize,
         nresults: i32,
     ) -> Result<(), LuaError> {
-        if self.ccalls >= MAX_CCALLS {
+        if self.ccalls >= MAX_CCALLS || self.native_stack_exhausted() {
             if self.ccalls >= MAX_CCALLS + MAX_CCALLS / 8 {
                 // Error while handling the overflow: give up harder.
                 return Err(self.mem_error());
@@ -358,6 +390,8 @@ impl Vm {
             return Err(e);
         }
         let stop = self.th().frames.len();
+        // Code called from here is not at this caller's safe point.
+        let gc_ok = core::mem::replace(&mut self.gc_ok, false);
         self.ccalls += 1;
         self.th_mut().nny += 1;
         let cur = self.cur;
@@ -372,6 +406,7 @@ impl Vm {
         debug_assert!(self.cur == cur);
         self.ccalls -= 1;
         self.th_mut().nny -= 1;
+        self.gc_ok = gc_ok;
         r
     }
 }

@@ -61,7 +61,7 @@ impl Vm {
         if unsafe { (*cp).fresh && (*cp).frames.is_empty() && (*cp).top == 0 } {
             return Ok(Err(self.str_unchecked(b"cannot resume dead coroutine")));
         }
-        if self.ccalls >= MAX_CCALLS {
+        if self.ccalls >= MAX_CCALLS || self.native_stack_exhausted() {
             return Err(self.rt_error("C stack overflow"));
         }
         let prev = self.cur;

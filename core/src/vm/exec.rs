@@ -39,6 +39,8 @@ impl Vm {
     }
 
     /// Runs the top (Lua) frame until the frame at index `stop` returns.
+    // `reload!` after a slow path is sometimes followed by `enter!`, which reloads again.
+    #[allow(unused_assignments)]
     pub(crate) fn run(&mut self, stop: usize) -> Result<(), LuaError> {
         let th = self.cur;
         let mut stk: *mut Value;
@@ -136,6 +138,16 @@ impl Vm {
                 }
             };
         }
+        // Marks the next allocation as made at a safe point (see `Vm::check_mem`).
+        macro_rules! safe_alloc {
+            () => {{
+                let top = base + unsafe { (*proto).max_stack } as usize;
+                if unsafe { (*th).top } < top {
+                    unsafe { (*th).top = top };
+                }
+                self.gc_ok = true;
+            }};
+        }
         macro_rules! hot {
             () => {{
                 let h = ((proto as usize >> 4) ^ pc) & 63;
@@ -179,7 +191,7 @@ impl Vm {
             debug_assert!(pc < unsafe { (&(*proto).code).len() });
             let i = unsafe { *code.add(pc) };
             pc += 1;
-            match i.op() {
+            match decode(i) {
                 Op::MOVE => setr!(i.a(), r!(i.b())),
                 Op::LOADK => setr!(i.a(), kst!(i.bx())),
                 Op::LOADBOOL => {
@@ -279,9 +291,14 @@ impl Vm {
                     }
                 }
                 Op::NEWTABLE => {
+                    check_gc!();
                     let narr = fb2int(i.b());
                     let nhash = fb2int(i.c());
-                    let t = protect!(self.new_table(narr, nhash));
+                    savepc!();
+                    safe_alloc!();
+                    let r = self.new_table(narr, nhash);
+                    self.gc_ok = false;
+                    let t = r?;
                     setr!(i.a(), t);
                     check_gc!();
                 }
@@ -330,8 +347,14 @@ impl Vm {
                     }
                 }
                 Op::CONCAT => {
+                    check_gc!();
                     let (b, c) = (i.b() as usize, i.c() as usize);
-                    protect!(self.concat_slots(base + b, base + c, base));
+                    savepc!();
+                    safe_alloc!();
+                    let r = self.concat_slots(base + b, base + c, base);
+                    self.gc_ok = false;
+                    reload!();
+                    r?;
                     setr!(i.a(), r!(b));
                     check_gc!();
                 }
@@ -404,6 +427,8 @@ impl Vm {
                         (unsafe { (*th).top }) - func - 1
                     };
                     let nres = i.c() as i32 - 1;
+                    unsafe { (*th).top = func + nargs + 1 };
+                    check_gc!();
                     savepc!();
                     let is_lua = self.precall(func, nargs, nres)?;
                     if is_lua {
@@ -573,6 +598,7 @@ impl Vm {
                     self.close_upvals(base + i.a() as usize);
                 }
                 Op::CLOSURE => {
+                    check_gc!();
                     let p = unsafe { *(*proto).protos.as_ptr().add(i.bx() as usize) };
                     let nup = unsafe { (*p).num_upvals } as usize;
                     let mut ups: alloc::vec::Vec<*mut UpVal> = alloc::vec::Vec::with_capacity(nup);
@@ -625,6 +651,19 @@ impl Vm {
                 }
             }
         }
+    }
+}
+
+/// The opcode of an instruction, without the table lookup of `Instr::op`.
+#[inline(always)]
+fn decode(i: Instr) -> Op {
+    let n = i.op_u8();
+    if (n as usize) < crate::bytecode::NUM_OPS {
+        // SAFETY: `Op` is `repr(u8)` with variants numbered densely from 0 (pinned by the
+        // const asserts in `bytecode`), and `n` is below their count.
+        unsafe { core::mem::transmute::<u8, Op>(n) }
+    } else {
+        Op::MOVE
     }
 }
 

@@ -64,6 +64,13 @@ pub struct Vm {
     /// Extra roots (host handles, JIT-held constants): kept alive while present.
     pub roots: Vec<Value>,
     pub(crate) ccalls: u32,
+    /// Set by the dispatch loop around allocations made at a safe point, where a failed
+    /// allocation may collect and retry.
+    pub(crate) gc_ok: bool,
+    pub(crate) native_stack_base: usize,
+    /// Bytes of native stack that nested native calls into Lua may use ("C stack
+    /// overflow" beyond). Hosts with small thread stacks lower it.
+    pub native_stack_limit: usize,
     pub(crate) output: OutputHook,
     /// Host hook for reading files (`dofile`, `loadfile`); `None` on hosts without files.
     pub file_hook: Option<FileHook>,
@@ -114,6 +121,9 @@ impl Vm {
             err_root: Value::NIL,
             roots: Vec::new(),
             ccalls: 0,
+            gc_ok: false,
+            native_stack_base: 0,
+            native_stack_limit: 1 << 20,
             output: Box::new(|_| {}),
             file_hook: None,
             tobefnz: Vec::new(),
@@ -172,11 +182,19 @@ impl Vm {
     /// Fails with "not enough memory" if `extra` bytes would exceed the limit.
     #[inline]
     pub fn check_mem(&mut self, extra: usize) -> Result<(), LuaError> {
-        if self.heap.over_limit(extra) {
-            Err(self.mem_error())
-        } else {
-            Ok(())
+        if !self.heap.over_limit(extra) {
+            return Ok(());
         }
+        if self.gc_ok {
+            // An allocating instruction at a safe point: collect, then try again.
+            self.gc_ok = false;
+            self.full_gc();
+            self.gc_ok = true;
+            if !self.heap.over_limit(extra) {
+                return Ok(());
+            }
+        }
+        Err(self.mem_error())
     }
 
     /// The "not enough memory" error.
