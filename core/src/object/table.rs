@@ -438,7 +438,7 @@ impl Table {
         let mut nums = [0u32; 32];
         let mut count = |n: f64| {
             let i = n as i64;
-            if i as f64 == n && i >= 1 && i <= (1 << 30) {
+            if i as f64 == n && (1..=(1 << 30)).contains(&i) {
                 let lg = 64 - ((i - 1) as u64).leading_zeros();
                 nums[lg as usize] += 1;
             }

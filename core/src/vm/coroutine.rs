@@ -96,7 +96,7 @@ impl Vm {
                 self.ensure_stack(self.th().top + n + crate::vm::call::MIN_STACK)?;
                 for j in 0..n {
                     // SAFETY: as above; indices are below the coroutine's top.
-                    let v = unsafe { (&(*co_th).stack)[first + j] };
+                    let v = unsafe { (&*co_th).stack[first + j] };
                     self.push(v)?;
                 }
                 if dead {

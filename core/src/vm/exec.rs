@@ -84,13 +84,13 @@ impl Vm {
         macro_rules! setr {
             ($i:expr, $v:expr) => {{
                 let v = $v;
-                debug_assert!(base + ($i as usize) < unsafe { (&(*th).stack).len() });
+                debug_assert!(base + ($i as usize) < unsafe { (&*th).stack.len() });
                 unsafe { *stk.add(base + ($i) as usize) = v };
             }};
         }
         macro_rules! kst {
             ($i:expr) => {{
-                debug_assert!(($i as usize) < unsafe { (&(*proto).consts).len() });
+                debug_assert!(($i as usize) < unsafe { (&*proto).consts.len() });
                 unsafe { *k.add($i as usize) }
             }};
         }
@@ -188,7 +188,7 @@ impl Vm {
 
         enter!();
         loop {
-            debug_assert!(pc < unsafe { (&(*proto).code).len() });
+            debug_assert!(pc < unsafe { (&*proto).code.len() });
             let i = unsafe { *code.add(pc) };
             pc += 1;
             match decode(i) {
@@ -469,11 +469,11 @@ impl Vm {
                         continue;
                     }
                     // A native ran in place of this frame: continue with the caller.
-                    if unsafe { (&(*th).frames).len() } <= stop {
+                    if unsafe { (&*th).frames.len() } <= stop {
                         return Ok(());
                     }
                     self.unwind_markers(stop);
-                    if unsafe { (&(*th).frames).len() } <= stop {
+                    if unsafe { (&*th).frames.len() } <= stop {
                         return Ok(());
                     }
                     enter!();
@@ -488,16 +488,16 @@ impl Vm {
                     } else {
                         (unsafe { (*th).top }) - (base + a)
                     };
-                    if !unsafe { (&(*th).open_upvals).is_empty() } {
+                    if !unsafe { (&*th).open_upvals.is_empty() } {
                         self.close_upvals(base);
                     }
                     let wanted = unsafe { (*th).frames.last().unwrap_unchecked().nresults };
                     self.poscall(base + a, n);
-                    if unsafe { (&(*th).frames).len() } <= stop {
+                    if unsafe { (&*th).frames.len() } <= stop {
                         return Ok(());
                     }
                     self.unwind_markers(stop);
-                    if unsafe { (&(*th).frames).len() } <= stop {
+                    if unsafe { (&*th).frames.len() } <= stop {
                         return Ok(());
                     }
                     enter!();

@@ -269,7 +269,7 @@ impl Vm {
     }
 
     /// Loads a compiled function into this VM as a prototype (constants interned).
-    pub fn load_proto(&mut self, mut desc: crate::bytecode::ProtoDesc) -> *mut Proto {
+    pub(crate) fn load_proto(&mut self, mut desc: crate::bytecode::ProtoDesc) -> *mut Proto {
         let subs = core::mem::take(&mut desc.protos);
         let protos: Vec<*mut Proto> = subs.into_iter().map(|d| self.load_proto(d)).collect();
         let consts: Vec<Value> = desc
@@ -299,7 +299,7 @@ impl Vm {
 
     /// A Lua closure of a prototype without upvalues (a loaded main chunk), with the
     /// globals table as its environment.
-    pub fn new_lua_function(&mut self, p: *mut Proto) -> Result<Value, LuaError> {
+    pub(crate) fn new_lua_function(&mut self, p: *mut Proto) -> Result<Value, LuaError> {
         // SAFETY: `p` is a live prototype.
         let nup = unsafe { (*p).num_upvals } as usize;
         let mut ups = Vec::with_capacity(nup);

@@ -113,7 +113,8 @@ impl Vm {
         // whether it is a native.
         unsafe {
             if fv.is_func() && (*fv.ptr::<GcHeader>()).kind == Kind::NativeFn {
-                (&(*fv.ptr::<NativeFunction>()).upvals)
+                (&*fv.ptr::<NativeFunction>())
+                    .upvals
                     .get(i)
                     .copied()
                     .unwrap_or(Value::NIL)
@@ -131,7 +132,7 @@ impl Vm {
         // SAFETY: as in `upvalue`; the function is live and we hold `&mut self`.
         unsafe {
             if fv.is_func() && (*fv.ptr::<GcHeader>()).kind == Kind::NativeFn {
-                if let Some(u) = (&mut (*fv.ptr::<NativeFunction>()).upvals).get_mut(i) {
+                if let Some(u) = (&mut *fv.ptr::<NativeFunction>()).upvals.get_mut(i) {
                     *u = v;
                 }
             }
