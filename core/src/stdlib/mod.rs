@@ -5,3 +5,4 @@ pub mod pattern;
 pub mod conv;
 pub mod strsearch;
 pub mod strformat;
+pub mod string;
