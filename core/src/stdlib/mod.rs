@@ -6,3 +6,4 @@ pub mod conv;
 pub mod strsearch;
 pub mod strformat;
 pub mod string;
+pub mod table;
