@@ -7,3 +7,4 @@ pub mod strsearch;
 pub mod strformat;
 pub mod string;
 pub mod table;
+pub mod math;
