@@ -8,3 +8,4 @@ pub mod strformat;
 pub mod string;
 pub mod table;
 pub mod math;
+pub mod bit;
