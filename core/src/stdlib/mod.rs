@@ -9,3 +9,4 @@ pub mod string;
 pub mod table;
 pub mod math;
 pub mod bit;
+pub mod package;
