@@ -10,7 +10,12 @@ pub mod conv;
 pub mod error;
 pub mod pattern;
 pub mod strformat;
+pub mod bit;
+pub mod math;
+pub mod package;
+pub mod string;
 pub mod strsearch;
+pub mod table;
 
 use crate::vm::{LuaError, Vm};
 
