@@ -290,14 +290,14 @@ impl CodeBuffer {
     /// 4 are already satisfied).
     pub fn align(&mut self, bytes: usize) {
         debug_assert!(bytes.is_power_of_two(), "alignment must be a power of two");
-        while self.offset() % bytes.max(4) != 0 {
+        while self.offset() & (bytes.max(4) - 1) != 0 {
             self.words.push(nop());
         }
     }
 
     /// Re-target the PC-relative instruction at byte offset `at` to byte offset `target`.
     pub fn patch(&mut self, at: usize, target: usize) -> Result<(), BufError> {
-        let word = self.words.get(at / 4).copied().filter(|_| at % 4 == 0);
+        let word = self.words.get(at / 4).copied().filter(|_| at & 3 == 0);
         let kind = word
             .and_then(LabelUse::of_word)
             .ok_or(BufError::NotPcRelative { at })?;

@@ -23,7 +23,7 @@ fn enc_arith_shifted(sf: u32, op: u32, s: u32, rd: u32, rn: u32, rm: u32, sh: u3
 
 /// `sf:op:S:01011:00:1:Rm:option:imm3:Rn:Rd`
 fn enc_arith_ext(sf: u32, op: u32, s: u32, rd: u32, rn: u32, rm: ExtendedReg) -> u32 {
-    sf << 31 | op << 30 | s << 29 | 0b01011_00_1 << 21 | rm.bits() | rn << 5 | rd
+    sf << 31 | op << 30 | s << 29 | 0b0101_1001 << 21 | rm.bits() | rn << 5 | rd
 }
 
 /// `rd = rn + imm`

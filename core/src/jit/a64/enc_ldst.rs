@@ -141,13 +141,13 @@ pub trait LiteralReg: Reg {
 }
 
 impl LiteralReg for W {
-    const SELECT: u32 = 0b00 << 30;
+    const SELECT: u32 = 0;
 }
 impl LiteralReg for X {
     const SELECT: u32 = 0b01 << 30;
 }
 impl LiteralReg for S {
-    const SELECT: u32 = 0b00 << 30 | 1 << 26;
+    const SELECT: u32 = 1 << 26;
 }
 impl LiteralReg for D {
     const SELECT: u32 = 0b01 << 30 | 1 << 26;
