@@ -1170,6 +1170,114 @@ fn system_forms(c: &mut Cases) {
     }
 }
 
+/// The assembly text of a PC-relative instruction, given its byte offset.
+type TextOf = Box<dyn Fn(i64) -> String>;
+
+/// PC-relative instructions emitted through `CodeBuffer` labels, forward and backward: once
+/// the buffer is finished each must be the instruction with the numeric offset to its label.
+fn buffer_forms(c: &mut Cases) {
+    let mut buf = CodeBuffer::new();
+    let labels: Vec<Label> = (0..6).map(|_| buf.new_label()).collect();
+    // (form, word offset, label index, text given the byte offset)
+    let mut refs: Vec<(&str, usize, usize, TextOf)> = Vec::new();
+    let bit = ShiftAmt::<X>::new(37).unwrap();
+    let wbit = ShiftAmt::<W>::new(5).unwrap();
+    for round in 0..12 {
+        if round % 2 == 0 && round / 2 < labels.len() {
+            buf.bind(labels[round / 2]).unwrap();
+        }
+        for (k, &l) in labels.iter().enumerate() {
+            let cond = Cond::ALL[(round + k) % 14];
+            let r = x(((round * 3 + k) % 31) as u8);
+            let at = buf.offset();
+            let mut note = |form: &'static str, f: TextOf| {
+                refs.push((form, at, k, f));
+            };
+            match (round + k) % 10 {
+                0 => {
+                    buf.b(l).unwrap();
+                    note("CodeBuffer::b", Box::new(|o| format!("b #{o}")));
+                }
+                1 => {
+                    buf.bl(l).unwrap();
+                    note("CodeBuffer::bl", Box::new(|o| format!("bl #{o}")));
+                }
+                2 => {
+                    buf.b_cond(cond, l).unwrap();
+                    note(
+                        "CodeBuffer::b_cond",
+                        Box::new(move |o| format!("b.{cond} #{o}")),
+                    );
+                }
+                3 => {
+                    buf.cbz(r, l).unwrap();
+                    note(
+                        "CodeBuffer::cbz",
+                        Box::new(move |o| format!("cbz {r}, #{o}")),
+                    );
+                }
+                4 => {
+                    buf.cbnz(r.w(), l).unwrap();
+                    let rw = r.w();
+                    note(
+                        "CodeBuffer::cbnz",
+                        Box::new(move |o| format!("cbnz {rw}, #{o}")),
+                    );
+                }
+                5 => {
+                    buf.tbz(r, bit, l).unwrap();
+                    note(
+                        "CodeBuffer::tbz",
+                        Box::new(move |o| format!("tbz {r}, #37, #{o}")),
+                    );
+                }
+                6 => {
+                    buf.tbnz(r.w(), wbit, l).unwrap();
+                    let rw = r.w();
+                    note(
+                        "CodeBuffer::tbnz",
+                        Box::new(move |o| format!("tbnz {rw}, #5, #{o}")),
+                    );
+                }
+                7 => {
+                    buf.adr(r, l).unwrap();
+                    note(
+                        "CodeBuffer::adr",
+                        Box::new(move |o| format!("adr {r}, #{o}")),
+                    );
+                }
+                8 => {
+                    buf.ldr_lit(d(round as u8), l).unwrap();
+                    note(
+                        "CodeBuffer::ldr_lit",
+                        Box::new(move |o| format!("ldr d{round}, #{o}")),
+                    );
+                }
+                _ => {
+                    buf.ldr_lit(r.w(), l).unwrap();
+                    let rw = r.w();
+                    note(
+                        "CodeBuffer::ldr_lit",
+                        Box::new(move |o| format!("ldr {rw}, #{o}")),
+                    );
+                }
+            }
+        }
+        for _ in 0..round * 37 {
+            buf.put(nop());
+        }
+    }
+    let offsets: Vec<usize> = labels
+        .iter()
+        .map(|&l| buf.label_offset(l).unwrap())
+        .collect();
+    let words = buf.finish().unwrap();
+    for (form, at, k, text) in refs {
+        let off = offsets[k] as i64 - at as i64;
+        c.add(form, words[at / 4], text(off));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Immediate constructors against llvm-mc's accept/refuse
 
@@ -1545,7 +1653,7 @@ fn pair_check<R: Reg, const L: u32>(c: &mut Cases, op: LdStPair<R, L>, rt: R, rt
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn encoders_match_llvm_mc() {
+fn a64_encoders_match_llvm_mc() {
     let mut c = Cases::default();
     width_forms::<X>(&mut c);
     width_forms::<W>(&mut c);
@@ -1555,6 +1663,7 @@ fn encoders_match_llvm_mc() {
     fp_forms(&mut c, &ss());
     fp_moves(&mut c);
     system_forms(&mut c);
+    buffer_forms(&mut c);
     immediate_samples(&mut c);
 
     // Encodings: one batch, every line must assemble to our word.
@@ -1602,12 +1711,19 @@ fn encoders_match_llvm_mc() {
     );
 
     let forms: BTreeSet<&str> = c.enc.iter().map(|(f, _, _)| f.as_str()).collect();
+    // A form is one function at one register width or operation ("add/64", "ldst:ldrx");
+    // the function is the part before the qualifier.
+    let functions: BTreeSet<&str> = forms
+        .iter()
+        .map(|f| f.split(['/', ':']).next().unwrap_or(f))
+        .collect();
     let kinds: BTreeSet<&str> = c.imm.iter().map(|(k, _, _, _)| k.as_str()).collect();
     let accepted = c.imm.iter().filter(|i| i.2.is_some()).count();
     println!(
-        "a64 vs llvm-mc: verified {} forms and {} encodings; {} immediate kinds checked on {} \
-         samples ({} accepted, {} refused)",
+        "a64 vs llvm-mc: verified {} forms ({} encoder functions x widths/operations) and {} \
+         encodings; {} immediate kinds checked on {} samples ({} accepted, {} refused)",
         forms.len(),
+        functions.len(),
         c.enc.len(),
         kinds.len(),
         c.imm.len(),
