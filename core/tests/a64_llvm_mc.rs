@@ -1336,6 +1336,46 @@ fn immediate_samples(c: &mut Cases) {
         }
     }
 
+    // Signed immediates choosing ADD/SUB or CMP/CMN, as llvm-mc's aliases do.
+    let mut signed: BTreeSet<i64> = (-4200..=4200).step_by(13).collect();
+    for e in [0i64, 0xfff, 0x1000, 0xfff000, 0x1000000] {
+        for d in [-1, 0, 1, 0x1000] {
+            signed.insert(e + d);
+            signed.insert(-(e + d));
+        }
+    }
+    for v in signed {
+        let any = (0, 0);
+        let t = format!("add x0, x1, #{v}");
+        c.imm("add_signed_imm", t, add_signed_imm(xsp(0), xsp(1), v), any);
+        let t = format!("sub w0, wsp, #{v}");
+        c.imm("sub_signed_imm", t, sub_signed_imm(wsp(0), WSP, v), any);
+        c.imm(
+            "cmp_signed_imm",
+            format!("cmp x1, #{v}"),
+            cmp_signed_imm(xsp(1), v),
+            any,
+        );
+    }
+    // Load/store offsets in whichever immediate form holds them, as llvm-mc picks for `ldr`.
+    let mut offsets: BTreeSet<i64> = (-300..=300).step_by(3).collect();
+    for e in [4095i64, 8190, 16380, 32760] {
+        for d in [-8, -2, -1, 0, 1, 2, 4, 8] {
+            offsets.insert(e + d);
+        }
+    }
+    for o in offsets {
+        let any = (0, 0);
+        let t = format!("ldr x0, [x1, #{o}]");
+        c.imm("ldst_offset", t, ldst_offset(LDR_X, x(0), xsp(1), o), any);
+        let t = format!("strh w2, [sp, #{o}]");
+        c.imm("ldst_offset", t, ldst_offset(STRH, w(2), SP, o), any);
+        let t = format!("ldr s3, [x4, #{o}]");
+        c.imm("ldst_offset", t, ldst_offset(LDR_S, s(3), xsp(4), o), any);
+        let t = format!("ldrsb x5, [x6, #{o}]");
+        c.imm("ldst_offset", t, ldst_offset(LDRSB_X, x(5), xsp(6), o), any);
+    }
+
     // Logical immediates: every valid 64- and 32-bit pattern, and structured non-patterns.
     let mut cands: BTreeSet<u64> = BTreeSet::new();
     for n in 0..2 {
@@ -1698,6 +1738,16 @@ fn a64_encoders_match_llvm_mc() {
             (None, Some(b)) => failures.push(format!(
                 "{kind}: `{text}`: we refuse, llvm-mc gives {b:#010x}"
             )),
+        }
+    }
+
+    // With the `disasm` feature, every word we emit must also be readable in `-jdump`.
+    #[cfg(feature = "disasm")]
+    for (form, text, word) in &c.enc {
+        if disasm::disassemble_one(*word).is_none() {
+            failures.push(format!(
+                "{form}: `{text}` ({word:#010x}) does not disassemble"
+            ));
         }
     }
 

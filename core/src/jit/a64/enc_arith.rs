@@ -61,6 +61,31 @@ pub fn mov_sp<R: GprSp>(rd: R, rn: R) -> u32 {
     add_imm(rd, rn, Imm12::ZERO)
 }
 
+/// `rd = rn + value` for a signed `value`: ADD if `value` (or SUB if `-value`) is an
+/// [`Imm12`], as assemblers turn `add x0, x1, #-1` into `sub x0, x1, #1`. `None` otherwise.
+pub fn add_signed_imm<R: GprSp>(rd: R, rn: R, value: i64) -> Option<u32> {
+    match Imm12::new(value as u64) {
+        Some(imm) if value >= 0 => Some(add_imm(rd, rn, imm)),
+        _ => Imm12::new(value.unsigned_abs()).map(|imm| sub_imm(rd, rn, imm)),
+    }
+}
+
+/// `rd = rn - value` for a signed `value` (ADD of `-value` when `value` is negative).
+pub fn sub_signed_imm<R: GprSp>(rd: R, rn: R, value: i64) -> Option<u32> {
+    match Imm12::new(value as u64) {
+        Some(imm) if value >= 0 => Some(sub_imm(rd, rn, imm)),
+        _ => Imm12::new(value.unsigned_abs()).map(|imm| add_imm(rd, rn, imm)),
+    }
+}
+
+/// Compare `rn` with a signed `value`: CMP `#value`, or CMN `#-value` when negative.
+pub fn cmp_signed_imm<R: GprSp>(rn: R, value: i64) -> Option<u32> {
+    match Imm12::new(value as u64) {
+        Some(imm) if value >= 0 => Some(cmp_imm(rn, imm)),
+        _ => Imm12::new(value.unsigned_abs()).map(|imm| cmn_imm(rn, imm)),
+    }
+}
+
 /// `rd = rn + (rm shifted)`
 pub fn add<R: Gpr>(rd: R, rn: R, rm: R, shift: ArithShift<R>) -> u32 {
     enc_arith_shifted(R::SF, 0, 0, rd.num(), rn.num(), rm.num(), shift.bits())

@@ -162,3 +162,18 @@ pub fn ldr_lit<R: LiteralReg>(rt: R, off: BranchOff19) -> u32 {
 pub fn ldrsw_lit(rt: X, off: BranchOff19) -> u32 {
     0b10 << 30 | 0b011 << 27 | off.field() << 5 | rt.num()
 }
+
+/// `op rt, [rn, #offset]` in whichever immediate form holds `offset`: the scaled unsigned
+/// form if it can, else the unscaled signed one (LDUR/STUR), as assemblers choose for `ldr`.
+/// `None` if neither can: the caller then puts the offset in a register ([`ldst_reg`]).
+pub fn ldst_offset<R: Reg, const L: u32>(
+    op: LdSt<R, L>,
+    rt: R,
+    rn: XSp,
+    offset: i64,
+) -> Option<u32> {
+    match UOff::<L>::new(offset) {
+        Some(off) => Some(ldst(op, rt, rn, off)),
+        None => SImm9::new(offset).map(|off| ldst_unscaled(op, rt, rn, off)),
+    }
+}
