@@ -603,3 +603,37 @@ fn a64_exec_retarget_emitted_branch() {
     assert_eq!(func(5), 0);
     assert_eq!(func(6), 2);
 }
+
+#[test]
+fn a64_exec_float_conditions_with_nan() {
+    // For each named FP condition: fcmp d0, d1; cset x0, cond; ret.
+    type Pred = fn(f64, f64) -> bool;
+    let conds: [(Cond, Pred); 7] = [
+        (Cond::FEQ, |a, b| a == b),
+        (Cond::FNE, |a, b| a != b),
+        (Cond::FLT, |a, b| a < b),
+        (Cond::FLE, |a, b| a <= b),
+        (Cond::FGT, |a, b| a > b),
+        (Cond::FGE, |a, b| a >= b),
+        (Cond::FUNORDERED, |a, b| a.is_nan() || b.is_nan()),
+    ];
+    let vals = [
+        f64::NAN,
+        -1.0,
+        -0.0,
+        0.0,
+        2.5,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for (cond, pred) in conds {
+        let code = Code::new(&[fcmp(d(0), d(1)), cset(x(0), cond), ret_x30()]);
+        // SAFETY: two doubles in d0/d1, u64 result.
+        let func: extern "C" fn(f64, f64) -> u64 = unsafe { code.func() };
+        for a in vals {
+            for b in vals {
+                assert_eq!(func(a, b) == 1, pred(a, b), "{cond} on {a} vs {b}");
+            }
+        }
+    }
+}
