@@ -93,7 +93,8 @@ fn a64_label_misuse_is_an_error() {
     let _ = other.new_label();
     let foreign = other.new_label();
     let mut buf = CodeBuffer::new();
-    assert_eq!(buf.b(foreign), Err(BufError::Unbound(foreign)));
+    assert_eq!(buf.b(foreign), Err(BufError::Foreign(foreign)));
+    assert_eq!(buf.bind(foreign), Err(BufError::Foreign(foreign)));
 }
 
 #[test]
