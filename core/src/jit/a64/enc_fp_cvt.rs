@@ -1,4 +1,4 @@
-//! Conversions between integer and floating point (SCVTF/UCVTF, FCVT[ZMPNA][SU]) and raw bit
+//! Conversions between integer and floating point (SCVTF/UCVTF, `FCVT{Z,M,P,N,A}{S,U}`) and raw bit
 //! moves between the register files (FMOV to and from general registers).
 //!
 //! Invariants: the integer width (`sf`) comes from the general register type and the FP
