@@ -14,6 +14,9 @@ pub mod fold;
 pub mod fwd;
 pub mod r#loop;
 
+#[cfg(test)]
+mod golden;
+
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -121,18 +124,19 @@ pub fn map_snapshot(s: &Snapshot, f: impl Fn(Ref) -> Ref) -> Snapshot {
     s
 }
 
-/// Runs the optimization pipeline on a recorded trace: cse -> fwd -> loop -> dce
-/// (folding already ran while recording). Each pass runs only when switched on in
-/// `t.passes`. The loop pass reports type instability as `Ok(false)` after undoing
-/// itself; the trace is then a straight trace without `LOOP`.
+/// Runs the optimization pipeline on a recorded trace: fold + cse + fwd/dse (one
+/// re-emission; when the recorder already emitted with them on, it changes nothing), then
+/// loop, then dce. Each pass runs only when switched on in `t.passes`. Returns whether the
+/// trace loops: the loop pass reports type instability as `false` after undoing itself,
+/// and the trace is then a straight trace without `LOOP`.
 pub fn optimize(t: Trace) -> Result<(Trace, bool), IrError> {
     let p = t.passes;
     let mut t = t;
-    if p.cse {
-        t = cse::run(&t)?;
-    }
-    if p.fwd || p.dse {
-        t = fwd::run(&t)?;
+    if p.fold || p.cse || p.fwd || p.dse {
+        let mut q = p;
+        q.r#loop = false;
+        q.dce = false;
+        t = reemit(&t, q)?;
     }
     let mut looped = false;
     if p.r#loop {
