@@ -280,12 +280,10 @@ pub fn allocate(t: &Trace) -> Allocation {
         let (l, rr) = (t.get(r).a(), t.get(r).b());
         phi_left[l.idx()] = true;
         last_use[l.idx()] = last_use[l.idx()].max(2 * loop_idx.unwrap_or(0) as u32);
+        // A constant right side is loaded by its back-edge move: no register.
         if rr.is_ins() {
             last_use[rr.idx()] = end_pos;
             phi_of_right[rr.idx()] = Some(l);
-        } else if const_needs_reg(t, Op::PHI, rr) {
-            kfirst[kidx(rr)] = kfirst[kidx(rr)].min(2 * loop_idx.unwrap_or(0) as u32 - 1);
-            klast[kidx(rr)] = end_pos;
         }
     }
     // Uses by instructions (CARG chains are read by the call that consumes them).

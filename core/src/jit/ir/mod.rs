@@ -79,6 +79,9 @@ pub fn verify(t: &Trace) -> Result<(), String> {
                 return Err(format!("{r}: operand {a} was removed"));
             }
         }
+        if let Some(e) = operand_types(t, ins) {
+            return Err(format!("{r}: {} {e}", ins.op));
+        }
         match ins.op {
             Op::LOOP if seen_loop => return Err(format!("{r}: second LOOP")),
             Op::LOOP => seen_loop = true,
@@ -112,4 +115,111 @@ pub fn verify(t: &Trace) -> Result<(), String> {
         ));
     }
     crate::jit::snapshot::verify(t)
+}
+
+/// Checks the operand types of one instruction; `Some(reason)` when they are wrong.
+fn operand_types(t: &Trace, ins: &Ins) -> Option<&'static str> {
+    let (a, b) = (ins.a(), ins.b());
+    let ty = ins.ty();
+    let arith = |n: usize| {
+        let ok = t.ty(a) == ty && (n == 1 || t.ty(b) == ty);
+        (!ok).then_some("operand type differs from result type")
+    };
+    match ins.op {
+        Op::ADD | Op::SUB | Op::MUL | Op::DIV | Op::MOD | Op::POW | Op::MIN | Op::MAX => {
+            arith(2).or((!(ty.is_fp() || ty.is_integer())).then_some("not a number type"))
+        }
+        Op::NEG | Op::ABS => arith(1),
+        Op::FPMATH => arith(1)
+            .or((ty != IrType::NUM).then_some("not a number"))
+            .or(Fpm::from_u16(ins.op2)
+                .is_none()
+                .then_some("unknown function")),
+        Op::ADDOV | Op::SUBOV | Op::MULOV => {
+            arith(2).or((ty != IrType::INT).then_some("overflow check on a non-int"))
+        }
+        Op::BNOT => arith(1),
+        Op::BAND | Op::BOR | Op::BXOR => arith(2),
+        Op::BSHL | Op::BSHR | Op::BSAR | Op::BROL | Op::BROR => arith(1),
+        op if op.is_comparison() => (t.ty(a) != t.ty(b)).then_some("compares different types"),
+        Op::ABC => (t.ty(a) != IrType::INT || t.ty(b) != IrType::INT).then_some("needs ints"),
+        Op::AREF => {
+            (t.ty(a) != IrType::PTR || t.ty(b) != IrType::INT).then_some("needs (ptr, int)")
+        }
+        Op::HREFK => {
+            (t.ty(a) != IrType::TAB || t.op(b) != Op::KSLOT).then_some("needs (tab, KSLOT)")
+        }
+        Op::HREF | Op::NEWREF => (t.ty(a) != IrType::TAB).then_some("needs a table"),
+        Op::ALOAD | Op::HLOAD | Op::ULOAD => (t.ty(a) != IrType::PTR).then_some("needs an address"),
+        Op::ASTORE | Op::HSTORE | Op::USTORE | Op::FSTORE | Op::XSTORE => {
+            (t.ty(a) != IrType::PTR).then_some("needs an address")
+        }
+        Op::FLOAD | Op::FREF => match Field::from_u16(ins.op2) {
+            None => Some("unknown field"),
+            Some(f) if f.object_type() != t.ty(a) => Some("field of another object type"),
+            Some(f) if ins.op == Op::FLOAD && f.value_type() != ty => Some("field type differs"),
+            _ => None,
+        },
+        Op::CONV => {
+            let c = Conv(ins.op2);
+            (c.src() != t.ty(a) || c.dst() != ty).then_some("types differ from its conversion")
+        }
+        Op::CALLN | Op::CALLL | Op::CALLS => match Call::from_u16(ins.op2) {
+            None => Some("unknown helper"),
+            Some(c) if c.result() != ty => Some("result type differs from the helper's"),
+            Some(c) if c.op() != ins.op => Some("call opcode does not match the helper's effects"),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::opt::Passes;
+
+    #[test]
+    fn verify_checks_operand_types() {
+        let mut t = Trace::new(Passes::NONE, Limits::default());
+        let x = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let i = t.sload(1, IrType::INT, SloadFlags::TYPECHECK).unwrap();
+        let tab = t.sload(2, IrType::TAB, SloadFlags::TYPECHECK).unwrap();
+        t.emit(Op::ADD, IrT::new(IrType::NUM), x.0, x.0).unwrap();
+        verify(&t).unwrap();
+        let cases: [(Op, IrType, u16, u16, &str); 5] = [
+            (Op::ADD, IrType::NUM, x.0, i.0, "operand type"),
+            (Op::LT, IrType::NIL, x.0, i.0, "different types"),
+            (
+                Op::FLOAD,
+                IrType::INT,
+                x.0,
+                Field::TAB_ASIZE as u16,
+                "another object",
+            ),
+            (
+                Op::FLOAD,
+                IrType::NUM,
+                tab.0,
+                Field::TAB_ASIZE as u16,
+                "field type",
+            ),
+            (
+                Op::CALLN,
+                IrType::NUM,
+                x.0,
+                Call::TAB_LEN as u16,
+                "result type",
+            ),
+        ];
+        for (op, ty, a, b, msg) in cases {
+            let mut bad = t.clone();
+            bad.append(Ins::new(op, IrT::new(ty), a, b)).unwrap();
+            let e = verify(&bad).unwrap_err();
+            assert!(e.contains(msg), "{op}: {e}");
+        }
+        let mut bad = t.clone();
+        bad.nop(x);
+        assert!(verify(&bad).unwrap_err().contains("removed"));
+    }
 }

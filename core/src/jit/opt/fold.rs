@@ -198,8 +198,10 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
         // ---- Conversions.
         (CONV, KNUM, _) if Conv(ins.op2).dst() == IrType::INT => {
             let x = knum(t, a);
-            let i = x as i32; // saturating; NaN -> 0
-            if Conv(ins.op2).check() && (i as f64 != x || (x == 0.0 && x.is_sign_negative())) {
+            // Saturating, NaN -> 0: exactly `fcvtzs`. The emitted check converts back and
+            // compares, so -0 passes (as 0) and so must it here.
+            let i = x as i32;
+            if Conv(ins.op2).check() && i as f64 != x {
                 Fold::Fail
             } else {
                 Fold::Ref(t.kint(i)?)
