@@ -21,6 +21,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
+use alloc::vec;
+
+use crate::bytecode::{is_k, Instr, Op as BcOp};
 use crate::jit::ir::{IrType, Ref, Trace};
 
 /// One slot of a snapshot: slot `slot` holds the value of `r`.
@@ -193,6 +196,179 @@ pub fn dump(trace: &Trace, n: usize, out: &mut String) {
     let _ = writeln!(out, " ] top {}", s.nslots);
 }
 
+/// Slots of a function that may be read before written when the interpreter resumes at
+/// `pc` (LuaJIT's `snap_usedef` idea on our bytecode): `live[s]` is false only when every
+/// path from `pc` writes slot `s` before reading it, or returns without reading it.
+///
+/// Conservative by construction: a backward jump (loop), an exhausted step budget, or a
+/// function with nested closures (open upvalues let a callee or metamethod read any slot)
+/// makes every still-undecided slot live. Reads and writes come from the opcode table's
+/// operand modes plus the multi-register opcodes (calls, returns, `LOADNIL`, `CONCAT`,
+/// `VARARG`, `SETLIST`). After a `CALL`, slots from its base up are dead (the compiler
+/// never reads registers above a call's results before writing them).
+pub fn live_slots(code: &[Instr], has_closures: bool, pc: usize, nslots: usize) -> Vec<bool> {
+    let mut live = vec![false; nslots];
+    if has_closures {
+        live.iter_mut().for_each(|l| *l = true);
+        return live;
+    }
+    let mut budget = 512usize;
+    let mut paths: Vec<(usize, Vec<bool>)> = vec![(pc, vec![false; nslots])];
+    while let Some((mut pc, mut def)) = paths.pop() {
+        let use_ = |s: u32, def: &[bool], live: &mut [bool]| {
+            if let Some(l) = live.get_mut(s as usize) {
+                if !def[s as usize] {
+                    *l = true;
+                }
+            }
+        };
+        let all_live = |def: &[bool], live: &mut [bool]| {
+            for (s, l) in live.iter_mut().enumerate() {
+                *l |= !def[s];
+            }
+        };
+        let define = |from: u32, to: u32, def: &mut [bool]| {
+            let end = (to as usize).min(def.len());
+            for d in def.iter_mut().take(end).skip(from as usize) {
+                *d = true;
+            }
+        };
+        loop {
+            let Some(ins) = code.get(pc).copied() else {
+                all_live(&def, &mut live);
+                break;
+            };
+            if budget == 0 {
+                all_live(&def, &mut live);
+                break;
+            }
+            budget -= 1;
+            let (a, b, c) = (ins.a(), ins.b(), ins.c());
+            let top = nslots as u32;
+            let rk = |x: u32, def: &[bool], live: &mut [bool]| {
+                if !is_k(x) {
+                    use_(x, def, live);
+                }
+            };
+            let mut next = pc + 1;
+            match ins.op() {
+                BcOp::MOVE | BcOp::UNM | BcOp::NOT | BcOp::LEN => {
+                    use_(b, &def, &mut live);
+                    define(a, a + 1, &mut def);
+                }
+                BcOp::LOADK | BcOp::GETGLOBAL | BcOp::GETUPVAL | BcOp::NEWTABLE | BcOp::CLOSURE => {
+                    define(a, a + 1, &mut def)
+                }
+                BcOp::LOADBOOL => {
+                    define(a, a + 1, &mut def);
+                    if c != 0 {
+                        next = pc + 2;
+                    }
+                }
+                BcOp::LOADNIL => define(a, b + 1, &mut def),
+                BcOp::SETGLOBAL | BcOp::SETUPVAL => use_(a, &def, &mut live),
+                BcOp::GETTABLE => {
+                    use_(b, &def, &mut live);
+                    rk(c, &def, &mut live);
+                    define(a, a + 1, &mut def);
+                }
+                BcOp::SETTABLE => {
+                    use_(a, &def, &mut live);
+                    rk(b, &def, &mut live);
+                    rk(c, &def, &mut live);
+                }
+                BcOp::SELF => {
+                    use_(b, &def, &mut live);
+                    rk(c, &def, &mut live);
+                    define(a, a + 2, &mut def);
+                }
+                BcOp::ADD | BcOp::SUB | BcOp::MUL | BcOp::DIV | BcOp::MOD | BcOp::POW => {
+                    rk(b, &def, &mut live);
+                    rk(c, &def, &mut live);
+                    define(a, a + 1, &mut def);
+                }
+                BcOp::CONCAT => {
+                    (b..=c).for_each(|s| use_(s, &def, &mut live));
+                    define(a, a + 1, &mut def);
+                }
+                BcOp::EQ | BcOp::LT | BcOp::LE | BcOp::TEST | BcOp::TESTSET => {
+                    if ins.op() == BcOp::TEST {
+                        use_(a, &def, &mut live);
+                    } else if ins.op() == BcOp::TESTSET {
+                        use_(b, &def, &mut live);
+                    } else {
+                        rk(b, &def, &mut live);
+                        rk(c, &def, &mut live);
+                    }
+                    // Not taken: skip the JMP. Taken: run the JMP (TESTSET writes A).
+                    paths.push((pc + 2, def.clone()));
+                    if ins.op() == BcOp::TESTSET {
+                        define(a, a + 1, &mut def);
+                    }
+                }
+                BcOp::JMP | BcOp::FORPREP => {
+                    if ins.op() == BcOp::FORPREP {
+                        (a..a + 3).for_each(|s| use_(s, &def, &mut live));
+                        define(a, a + 1, &mut def);
+                    }
+                    let target = pc as i64 + 1 + ins.sbx() as i64;
+                    if target <= pc as i64 {
+                        all_live(&def, &mut live);
+                        break;
+                    }
+                    next = target as usize;
+                }
+                BcOp::FORLOOP | BcOp::TFORLOOP | BcOp::LOOP => {
+                    all_live(&def, &mut live);
+                    break;
+                }
+                BcOp::CALL | BcOp::TAILCALL => {
+                    let argtop = if b == 0 { top } else { a + b };
+                    (a..argtop).for_each(|s| use_(s, &def, &mut live));
+                    if ins.op() == BcOp::TAILCALL {
+                        break;
+                    }
+                    define(a, top, &mut def);
+                }
+                BcOp::TFORCALL => {
+                    (a..a + 3).for_each(|s| use_(s, &def, &mut live));
+                    define(a + 3, top, &mut def);
+                }
+                BcOp::RETURN => {
+                    let rtop = if b == 0 { top } else { a + b - 1 };
+                    (a..rtop).for_each(|s| use_(s, &def, &mut live));
+                    break;
+                }
+                BcOp::VARARG => define(a, if b == 0 { top } else { a + b - 1 }, &mut def),
+                BcOp::SETLIST => {
+                    let ltop = if b == 0 { top } else { a + b + 1 };
+                    (a..ltop).for_each(|s| use_(s, &def, &mut live));
+                    if c == 0 {
+                        next = pc + 2;
+                    }
+                }
+                BcOp::CLOSE => {}
+            }
+            pc = next;
+        }
+    }
+    live
+}
+
+impl Snapshot {
+    /// Drops the entries of frame `frame` whose slots are dead (`live` indexed from the
+    /// frame's base, as [`live_slots`] returns it): the interpreter writes them before it
+    /// reads them, so the exit need not restore them.
+    pub fn purge(&mut self, frame: usize, live: &[bool]) {
+        let base = self.frames[frame].base;
+        let end = self.frames.get(frame + 1).map_or(i16::MAX, |f| f.base - 1);
+        self.entries.retain(|e| {
+            let rel = e.slot as i32 - base as i32;
+            e.slot >= end || rel < 0 || live.get(rel as usize).copied().unwrap_or(true)
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +425,61 @@ mod tests {
         let mut t = base;
         t.snaps[0].nslots = 3;
         assert!(verify(&t).is_err());
+    }
+
+    #[test]
+    fn usedef_finds_dead_slots() {
+        use crate::bytecode::{rk_k, Instr as I, Op as B};
+        // 0: r3 := r0 + r1; 1: r2 := K0; 2: return r2, r3
+        let code = [
+            I::abc(B::ADD, 3, 0, 1),
+            I::abx(B::LOADK, 2, 0),
+            I::abc(B::RETURN, 2, 3, 0),
+        ];
+        assert_eq!(
+            live_slots(&code, false, 0, 5),
+            [true, true, false, false, false]
+        );
+        assert_eq!(
+            live_slots(&code, false, 1, 5),
+            [false, false, false, true, false]
+        );
+        assert_eq!(
+            live_slots(&code, true, 1, 2),
+            [true, true],
+            "closures: all live"
+        );
+        // Branches: 0: if r0 < K then pc++ ; 1: jmp +1 ; 2: r1 := r2 ; 3: return r1
+        let code = [
+            I::abc(B::LT, 0, 0, rk_k(0)),
+            I::asbx(B::JMP, 0, 1),
+            I::abc(B::MOVE, 1, 2, 0),
+            I::abc(B::RETURN, 1, 2, 0),
+        ];
+        // Taken path reads r1 at the return, the other writes it first.
+        assert_eq!(live_slots(&code, false, 0, 4), [true, true, true, false]);
+        assert_eq!(live_slots(&code, false, 2, 4), [false, false, true, false]);
+        // A backward jump makes everything undecided live.
+        let code = [I::abc(B::MOVE, 1, 0, 0), I::asbx(B::LOOP, 0, -2)];
+        assert_eq!(live_slots(&code, false, 0, 3), [true, false, true]);
+        // A call uses its arguments and kills everything from its base.
+        let code = [I::abc(B::CALL, 1, 2, 2), I::abc(B::RETURN, 0, 2, 0)];
+        assert_eq!(live_slots(&code, false, 0, 4), [true, true, true, false]);
+    }
+
+    #[test]
+    fn purge_drops_dead_entries_of_one_frame() {
+        let mut t = two_frame_trace();
+        // Frame 1 (base 5) has an entry for slot 6 (rel 1); frame 0 for slots 1 and 4.
+        t.snaps[0].purge(1, &[true, false]);
+        assert_eq!(t.snaps[0].slot(6), None);
+        assert!(t.snaps[0].slot(1).is_some());
+        t.snaps[0].purge(0, &[false, false, true, true, false]);
+        assert_eq!(t.snaps[0].slot(1), None);
+        assert!(
+            t.snaps[0].slot(4).is_some(),
+            "the frame's function slot stays"
+        );
+        verify(&t).unwrap();
     }
 }
