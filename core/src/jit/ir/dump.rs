@@ -9,7 +9,8 @@
 //!
 //! Invariant: the dump is deterministic: no addresses (GC constants print their label,
 //! pointers their label or their constant number), numbers print in a fixed format.
-//! After register allocation, a location column can be added (see [`dump_with`]).
+//! After register allocation, a location column can be added (see [`dump_with`]). A `+`
+//! after the guard column marks the left side of a `PHI` (a loop-carried value).
 
 use alloc::string::String;
 use core::fmt::Write;
@@ -162,7 +163,11 @@ pub fn line(t: &Trace, r: Ref, loc: Option<&str>, out: &mut String) {
         return;
     }
     let g = if ins.t.is_guard() { '>' } else { ' ' };
-    let p = if t.is_phi_barrier(r) { '+' } else { ' ' };
+    let p = if t.chain(Op::PHI).any(|q| t.get(q).a() == r) {
+        '+'
+    } else {
+        ' '
+    };
     let _ = write!(out, "{g}{p} {} {:<6} ", ins.ty(), ins.op.name());
     operands(t, r, out);
     let trimmed = out.trim_end().len();

@@ -53,7 +53,10 @@ pub fn run(t: &mut Trace) -> Result<bool, IrError> {
             *t = saved;
             Ok(false)
         }
-        Err(e) => Err(e),
+        Err(e) => {
+            *t = saved;
+            Err(e)
+        }
     }
 }
 
@@ -153,11 +156,10 @@ fn unroll(t: &mut Trace, loop_snap: &Snapshot, invar: Ref) -> Result<bool, IrErr
     if phis.len() > MAX_PHIS {
         return Err(IrError::TooManyPhis);
     }
-    t.phi_barrier = vec![false; invar.idx()];
+    t.phi_barrier.clear();
     for p in phis {
         let q = subst[p.idx()];
         t.append(Ins::new(Op::PHI, IrT::new(t.ty(p)), p.0, q.0))?;
-        t.phi_barrier[p.idx()] = true;
     }
     Ok(true)
 }
@@ -392,6 +394,18 @@ mod tests {
         assert!(d.contains("0014 >  num ALOAD  0013\n"), "{d}");
         assert!(d.ends_with("0018    int PHI    0010  0017\n"), "{d}");
         assert_eq!(d.matches("FLOAD").count(), 2, "{d}");
+    }
+
+    #[test]
+    fn passes_after_the_loop_leave_the_body_alone() {
+        let mut t = sum_loop();
+        assert!(run(&mut t).unwrap());
+        let before = dump(&t);
+        let again = crate::jit::opt::fold::run(&t).unwrap();
+        let again = crate::jit::opt::cse::run(&again).unwrap();
+        verify(&again).unwrap();
+        assert_eq!(again.loop_ref, t.loop_ref);
+        assert_eq!(dump(&again), before);
     }
 
     #[test]

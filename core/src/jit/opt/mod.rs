@@ -68,7 +68,9 @@ impl Default for Passes {
 }
 
 /// Re-emits every instruction of `t` through [`Trace::emit`] with the given switches,
-/// substituting operands, and maps the snapshots. Constants keep their refs.
+/// substituting operands, and maps the snapshots. Constants keep their refs. From `LOOP`
+/// on, instructions are copied unchanged: optimizing the loop body again would need the
+/// loop pass's PHI analysis again (a new reference to a loop-carried value needs a PHI).
 pub fn reemit(t: &Trace, passes: Passes) -> Result<Trace, IrError> {
     let mut out = t.fork_consts(passes);
     out.loop_ref = None;
@@ -93,7 +95,7 @@ pub fn reemit(t: &Trace, passes: Passes) -> Result<Trace, IrError> {
         if m2 == crate::jit::ir::Mode::Ref {
             ins.op2 = map(&subst, ins.b()).0;
         }
-        let nr = if ins.op == crate::jit::ir::Op::LOOP || ins.op == crate::jit::ir::Op::PHI {
+        let nr = if out.loop_ref.is_some() || ins.op == crate::jit::ir::Op::LOOP {
             out.append(ins)?
         } else {
             out.emit_ins(ins)?
