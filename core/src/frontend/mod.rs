@@ -26,6 +26,7 @@ pub mod debuginfo;
 mod expdesc;
 mod funcstate;
 mod jumps;
+mod labels;
 pub(crate) mod lexer;
 pub mod listing;
 mod parser;
@@ -72,6 +73,8 @@ pub(crate) struct Error(alloc::boxed::Box<ErrorBody>);
 pub(crate) struct ErrorBody {
     pub msg: String,
     pub near: Near,
+    /// The line to report, when it is not the lexer's (errors about a `goto`).
+    pub line: Option<u32>,
 }
 
 impl Error {
@@ -82,6 +85,7 @@ impl Error {
         Error(alloc::boxed::Box::new(ErrorBody {
             msg: msg.into(),
             near: Near::Current,
+            line: None,
         }))
     }
     /// An error quoting nothing.
@@ -91,6 +95,17 @@ impl Error {
         Error(alloc::boxed::Box::new(ErrorBody {
             msg: msg.into(),
             near: Near::Nothing,
+            line: None,
+        }))
+    }
+    /// An error quoting nothing, reported at `line`.
+    #[cold]
+    #[inline(never)]
+    pub fn at_line(msg: impl Into<String>, line: u32) -> Error {
+        Error(alloc::boxed::Box::new(ErrorBody {
+            msg: msg.into(),
+            near: Near::Nothing,
+            line: Some(line),
         }))
     }
     /// A lexer error quoting what it had read.
@@ -101,6 +116,7 @@ impl Error {
         Error(alloc::boxed::Box::new(ErrorBody {
             msg: String::from(msg),
             near,
+            line: None,
         }))
     }
 }
@@ -118,7 +134,8 @@ pub fn compile(source: &[u8], chunkname: &str) -> Result<ProtoDesc, SyntaxError>
             Ok(proto)
         }
         Err(Error(e)) => {
-            let mut message = format!("{}:{}: {}", chunkid(chunkname), p.line(), e.msg);
+            let line = e.line.unwrap_or_else(|| p.line());
+            let mut message = format!("{}:{}: {}", chunkid(chunkname), line, e.msg);
             match e.near {
                 Near::Current => message += &format!(" near '{}'", p.token_text()),
                 Near::Text(t) => message += &format!(" near '{}'", t),
