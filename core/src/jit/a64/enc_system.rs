@@ -97,7 +97,8 @@ fn enc_sys(op1: u32, crn: u32, crm: u32, op2: u32, rt: u32) -> u32 {
 }
 
 macro_rules! cache_ops {
-    ($( $(#[$doc:meta])* $name:ident = $op1:literal, $crn:literal, $crm:literal, $op2:literal; )*) => {$(
+    ($( $(#[$doc:meta])* $name:ident = $op1:literal, $crn:literal, $crm:literal,
+        $op2:literal; )*) => {$(
         $(#[$doc])*
         pub fn $name(rt: X) -> u32 {
             enc_sys($op1, $crn, $crm, $op2, rt.num())
