@@ -645,6 +645,26 @@ fn width_forms<R: Width>(c: &mut Cases) {
             );
         }
     }
+    // Conditional compare.
+    for (i, cond) in conds().into_iter().enumerate() {
+        for (j, (rn, rm)) in pairs(&rs).into_iter().enumerate().skip(i % 4).step_by(4) {
+            let nzcv = Nzcv::new(((i + j) % 16) as u32).unwrap();
+            let imm = CcmpImm::new([0, 1, 17, 31][j % 4]).unwrap();
+            let t = |m: &str, o: &dyn Display| format!("{m} {rn}, {o}, {nzcv}, {cond}");
+            c.add(f("ccmp"), ccmp(rn, rm, nzcv, cond), t("ccmp", &rm));
+            c.add(f("ccmn"), ccmn(rn, rm, nzcv, cond), t("ccmn", &rm));
+            c.add(
+                f("ccmp_imm"),
+                ccmp_imm(rn, imm, nzcv, cond),
+                t("ccmp", &imm),
+            );
+            c.add(
+                f("ccmn_imm"),
+                ccmn_imm(rn, imm, nzcv, cond),
+                t("ccmn", &imm),
+            );
+        }
+    }
     // Compare and branch, test and branch.
     for (i, off) in branch19_samples().into_iter().enumerate() {
         for rt in rs.iter().skip(i % 3).step_by(3) {
@@ -1477,6 +1497,24 @@ fn immediate_samples(c: &mut Cases) {
                 ADD_EXT_X,
             );
         }
+    }
+
+    // Conditional compare: immediate and flags.
+    for v in 0..=40u32 {
+        let wi = CcmpImm::new(v as u64).map(|i| ccmp_imm(x(1), i, Nzcv::new(0).unwrap(), Cond::Eq));
+        c.imm(
+            "CcmpImm",
+            format!("ccmp x1, #{v}, #0, eq"),
+            wi,
+            (0xffe0_0c10, 0xfa40_0800),
+        );
+        let wn = Nzcv::new(v).map(|n| ccmp(x(1), x(2), n, Cond::Eq));
+        c.imm(
+            "Nzcv",
+            format!("ccmp x1, x2, #{v}, eq"),
+            wn,
+            (0xffe0_0c10, 0xfa40_0000),
+        );
     }
 
     // Bitfields (extract and insert), raw immr/imms.
