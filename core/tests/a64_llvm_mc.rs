@@ -1168,9 +1168,17 @@ fn system_forms(c: &mut Cases) {
         c.add("dc_ivac", dc_ivac(r), format!("dc ivac, {r}"));
         c.add("dc_zva", dc_zva(r), format!("dc zva, {r}"));
         c.add("ic_ivau", ic_ivau(r), format!("ic ivau, {r}"));
+        c.add("tlbi_vaae1", tlbi_vaae1(r), format!("tlbi vaae1, {r}"));
+        c.add(
+            "tlbi_vaae1is",
+            tlbi_vaae1is(r),
+            format!("tlbi vaae1is, {r}"),
+        );
     }
     c.add("ic_iallu", ic_iallu(), "ic iallu".into());
     c.add("ic_ialluis", ic_ialluis(), "ic ialluis".into());
+    c.add("tlbi_vmalle1", tlbi_vmalle1(), "tlbi vmalle1".into());
+    c.add("tlbi_vmalle1is", tlbi_vmalle1is(), "tlbi vmalle1is".into());
     for (i, &reg) in SysReg::ALL.iter().enumerate() {
         for rt in [x(i as u8 % 31), XZR] {
             c.add("mrs", mrs(rt, reg), format!("mrs {rt}, {}", reg.name()));
