@@ -826,7 +826,7 @@ fn simm9_samples() -> Vec<SImm9> {
         .collect()
 }
 
-fn indexes<const L: u32>() -> Vec<Index> {
+fn indexes() -> Vec<Index> {
     let (xl, wl) = (xs(), ws());
     let mut v = Vec::new();
     for (i, scaled) in [false, true, false, true].into_iter().enumerate() {
@@ -841,7 +841,6 @@ fn indexes<const L: u32>() -> Vec<Index> {
 fn fmt_index(idx: Index, l: u32) -> String {
     let mut s = String::new();
     idx.fmt_for(l, &mut s).unwrap();
-    // The byte forms print a scaled LSL as "lsl #0", which llvm-mc needs to set S.
     s
 }
 
@@ -895,7 +894,7 @@ fn ldst_forms<R: Reg, const L: u32>(c: &mut Cases, op: LdSt<R, L>, rts: &[R], gp
             );
         }
     }
-    for (i, idx) in indexes::<L>().into_iter().enumerate() {
+    for (i, idx) in indexes().into_iter().enumerate() {
         for (j, rt) in rts.iter().enumerate().skip(i % 3).step_by(3) {
             let rn = cycle(&bases, i + j * 2);
             let t = format!("{} {rt}, [{rn}, {}]", op.name(), fmt_index(idx, L));
