@@ -114,12 +114,16 @@ sysregs! {
     CNTV_CTL_EL0 = 3, 3, 14, 3, 1, rw;
     /// Hypervisor configuration (to drop from EL2 to EL1).
     HCR_EL2 = 3, 4, 1, 1, 0, rw;
+    /// Architectural feature trap control at EL2 (FP/SIMD traps).
+    CPTR_EL2 = 3, 4, 1, 1, 2, rw;
     /// Saved program status on exception to EL2.
     SPSR_EL2 = 3, 4, 4, 0, 0, rw;
     /// Exception link register of EL2.
     ELR_EL2 = 3, 4, 4, 0, 1, rw;
     /// Counter-timer hypervisor control.
     CNTHCTL_EL2 = 3, 4, 14, 1, 0, rw;
+    /// Virtual counter offset.
+    CNTVOFF_EL2 = 3, 4, 14, 0, 3, rw;
 }
 
 /// A PSTATE field written by MSR (immediate).
@@ -129,7 +133,7 @@ pub enum PState {
     DAIFSet,
     /// Clear interrupt mask bits.
     DAIFClr,
-    /// Select the stack pointer (immediate 0 or 1).
+    /// Select the stack pointer (bit 0 of the immediate: 0 for SP_EL0, 1 for SP_ELx).
     SPSel,
 }
 
@@ -153,11 +157,8 @@ impl PState {
         op1 << 16 | op2 << 5
     }
 
-    /// The largest immediate the field takes.
+    /// The largest immediate the field takes: the 4-bit CRm field (SPSel reads only bit 0).
     pub const fn max_imm(self) -> u32 {
-        match self {
-            PState::DAIFSet | PState::DAIFClr => 15,
-            PState::SPSel => 1,
-        }
+        15
     }
 }
