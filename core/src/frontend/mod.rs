@@ -3,18 +3,29 @@
 //! [`compile`] turns source text into a [`ProtoDesc`] (pure data: no GC objects) following
 //! the contract in [`crate::bytecode`]. The compiler is a single pass, like PUC Lua 5.1's
 //! `lparser.c`/`lcode.c`: the parser drives a code generator per function
-//! ([`funcstate::FuncState`]) through expression descriptors ([`expdesc::ExpDesc`]).
+//! (`funcstate::FuncState`) through expression descriptors (`expdesc::ExpDesc`). Also here:
+//! [`chunkid`] (chunk names in messages), [`get_obj_name`] (variable names in runtime
+//! errors), [`listing()`] (`luac -l`-style dumps) and [`verify()`] (the bytecode verifier).
+//!
+//! The language is Lua 5.1 as LuaJIT 2.1 accepts it: 5.1's grammar plus `goto`/labels,
+//! the escapes `\xXX`, `\z`, `\u{XXX}`, hexadecimal fractions and exponents, and bytes
+//! >= 0x80 in names. Generated code is instruction for instruction what `luac5.1` produces,
+//! except: loops close with the back-edges of the bytecode contract; vararg functions get no
+//! 5.1-compat `arg` local (as in LuaJIT); `-0` is a constant of its own (as in LuaJIT).
+//! Messages are worded as PUC Lua 5.1's (as LuaJIT's for `goto`).
 //!
 //! Invariants:
 //! - Parsing stops at the first error, and the lexer state is left where the error was found,
-//!   so an [`Error`] is turned into the final message (`chunkid:line: msg near 'tok'`) by
-//!   [`compile`] itself, reading the line and the current token from the lexer.
+//!   so an internal `Error` is turned into the final message (`chunkid:line: msg near 'tok'`)
+//!   by [`compile`] itself, reading the line and the current token from the lexer.
 //! - Every recursion that source text drives is bounded by the "syntax levels" counter
 //!   (`LUAI_MAXCCALLS` = 200, as in 5.1), so no input overflows the native stack: at the
 //!   limit, compiling uses about 120 KiB of native stack in optimized builds (500 KiB in
 //!   debug builds).
 //! - Code shapes are 5.1's (`GETGLOBAL`, `GETTABLE` with constant keys, `SELF`, `MOVE`...), so
 //!   [`debuginfo::get_obj_name`] can name variables in runtime errors as 5.1 does.
+//! - In debug builds, every compiled chunk passes [`verify()`] (or the compiler panics: that
+//!   is a compiler bug, never an input error).
 
 use alloc::format;
 use alloc::string::String;
