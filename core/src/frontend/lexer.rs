@@ -238,10 +238,8 @@ impl<'a> Lexer<'a> {
         if is_newline(self.cur()) && self.cur() != old {
             self.advance();
         }
-        self.line = self
-            .line
-            .checked_add(1)
-            .ok_or_else(|| Error::syntax("chunk has too many lines"))?;
+        // 5.1's limit; it also keeps the counter far from overflowing.
+        self.line += 1;
         if self.line >= i32::MAX as u32 {
             return Err(Error::syntax("chunk has too many lines"));
         }

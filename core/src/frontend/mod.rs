@@ -7,11 +7,11 @@
 //! [`chunkid`] (chunk names in messages), [`get_obj_name`] (variable names in runtime
 //! errors), [`listing()`] (`luac -l`-style dumps) and [`verify()`] (the bytecode verifier).
 //!
-//! The language is Lua 5.1 as LuaJIT 2.1 accepts it: 5.1's grammar plus `goto`/labels,
-//! the escapes `\xXX`, `\z`, `\u{XXX}`, hexadecimal fractions and exponents, and bytes
-//! >= 0x80 in names. Generated code is instruction for instruction what `luac5.1` produces,
-//! except: loops close with the back-edges of the bytecode contract; vararg functions get no
-//! 5.1-compat `arg` local (as in LuaJIT); `-0` is a constant of its own (as in LuaJIT).
+//! The language is Lua 5.1 as LuaJIT 2.1 accepts it: 5.1's grammar plus `goto`/labels, the
+//! escapes `\xXX`, `\z`, `\u{XXX}`, hexadecimal fractions and exponents, and non-ASCII bytes
+//! in names. Generated code is instruction for instruction what `luac5.1` produces, except
+//! that loops close with the back-edges of the bytecode contract, vararg functions get no
+//! 5.1-compat `arg` local (as in LuaJIT), and `-0` is a constant of its own (as in LuaJIT).
 //! Messages are worded as PUC Lua 5.1's (as LuaJIT's for `goto`).
 //!
 //! Invariants:
