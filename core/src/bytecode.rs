@@ -46,8 +46,9 @@
 //!   `MOVE 0 B` (capture local `R(B)`) or `GETUPVAL 0 B` (share upvalue `B`); the
 //!   interpreter skips them after building the closure.
 //! - `SETLIST A B 0` is followed by a raw word holding C (more than `MAXARG_C` batches).
-//! - Line info: `lines[pc]` is the line of the token that completed the instruction (5.1's
-//!   rules; `CALL` carries the line of its `(`, loops' back-edges that of `for`/`while`'s end).
+//! - Line info: `lines[pc]` follows 5.1: mostly the line of the last token consumed when the
+//!   instruction was emitted; `CALL` carries the line of its `(`, `FORLOOP`, `TFORCALL` and
+//!   `TFORLOOP` the line of the `for`, `LOOP` the line of the body's last token.
 
 use core::fmt;
 

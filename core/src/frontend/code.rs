@@ -383,11 +383,12 @@ impl FuncState {
     }
 
     /// Falls through when `e` is true, jumping (list `f`) otherwise (`luaK_goiftrue`).
+    /// A constant `false` (or, below, `true`) takes the general path, as in 5.1.5, whose
+    /// exact code shapes both functions keep.
     pub fn go_if_true(&mut self, e: &mut ExpDesc) -> Result<(), Error> {
         self.discharge_vars(e)?;
         let pc = match e.k {
             ExpKind::K(_) | ExpKind::KNum(_) | ExpKind::True => None,
-            ExpKind::False | ExpKind::Nil => Some(self.jump()?),
             ExpKind::Jmp(pc) => {
                 self.invert_jump(e);
                 Some(pc)
@@ -407,7 +408,6 @@ impl FuncState {
         self.discharge_vars(e)?;
         let pc = match e.k {
             ExpKind::Nil | ExpKind::False => None,
-            ExpKind::True | ExpKind::K(_) | ExpKind::KNum(_) => Some(self.jump()?),
             ExpKind::Jmp(pc) => Some(pc),
             _ => Some(self.jump_on_cond(e, true)?),
         };

@@ -560,7 +560,7 @@ impl<'a> Lexer<'a> {
             }
         }
         let text = &self.src[start..self.pos];
-        match super::numeral::parse(text) {
+        match crate::number::parse_numeral(text) {
             Some(v) => Ok(Token::Number(v, start, self.pos)),
             None => Err(self.error("malformed number", Some(text))),
         }

@@ -106,8 +106,9 @@ fn list_instruction(p: &ProtoDesc, pc: usize, out: &mut String, id: &str) -> usi
         return pc;
     };
     let (a, b, c) = (i.a(), i.b(), i.c());
-    let rk = |x: u32| {
-        if is_k(x) {
+    // Like luac, but only operands that can be constants print as `-1 - index`.
+    let operand = |x: u32, mode: ArgMode| {
+        if mode == ArgMode::K && is_k(x) {
             -1 - index_k(x) as i64
         } else {
             x as i64
@@ -118,10 +119,10 @@ fn list_instruction(p: &ProtoDesc, pc: usize, out: &mut String, id: &str) -> usi
         Format::ABC => {
             text += &format!("{}", a);
             if op.b_mode() != ArgMode::N {
-                text += &format!(" {}", rk(b));
+                text += &format!(" {}", operand(b, op.b_mode()));
             }
             if op.c_mode() != ArgMode::N {
-                text += &format!(" {}", rk(c));
+                text += &format!(" {}", operand(c, op.c_mode()));
             }
         }
         Format::ABx => {
@@ -205,7 +206,7 @@ fn const_text(k: &Const) -> String {
     match k {
         Const::Nil => String::from("nil"),
         Const::Bool(b) => String::from(if *b { "true" } else { "false" }),
-        Const::Num(n) => fmt_g14(*n),
+        Const::Num(n) => crate::number::number_to_string(*n),
         Const::Str(s) => {
             let mut t = String::from("\"");
             for &c in s {
@@ -226,37 +227,5 @@ fn const_text(k: &Const) -> String {
             t.push('"');
             t
         }
-    }
-}
-
-/// C's `%.14g`.
-pub(crate) fn fmt_g14(n: f64) -> String {
-    if n.is_nan() {
-        return String::from(if n.is_sign_negative() { "-nan" } else { "nan" });
-    }
-    if n.is_infinite() {
-        return String::from(if n < 0.0 { "-inf" } else { "inf" });
-    }
-    if n == 0.0 {
-        return String::from(if n.is_sign_negative() { "-0" } else { "0" });
-    }
-    const P: i32 = 14;
-    let e = format!("{:.*e}", (P - 1) as usize, n);
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let x: i32 = exp.parse().unwrap_or(0);
-    if !(-4..P).contains(&x) {
-        let mant = strip_zeros(mant);
-        format!("{}e{}{:02}", mant, if x < 0 { '-' } else { '+' }, x.abs())
-    } else {
-        let s = format!("{:.*}", (P - 1 - x) as usize, n);
-        String::from(strip_zeros(&s))
-    }
-}
-
-fn strip_zeros(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
     }
 }

@@ -6,11 +6,16 @@
 pub mod base;
 pub mod coroutine;
 
+pub mod bit;
 pub mod conv;
 pub mod error;
+pub mod math;
+pub mod package;
 pub mod pattern;
 pub mod strformat;
+pub mod string;
 pub mod strsearch;
+pub mod table;
 
 use crate::vm::{LuaError, Vm};
 

@@ -538,4 +538,102 @@ mod tests {
         assert_eq!(start_offset(3, -1), 2);
         assert_eq!(start_offset(3, 100), 3);
     }
+
+    /// Differential test against luajit: 1500 random patterns and subjects (see
+    /// `testdata/patterns_run.lua` for how the expectations were produced).
+    #[test]
+    fn agrees_with_luajit_on_random_patterns() {
+        fn unhex(h: &str) -> Vec<u8> {
+            (0..h.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+                .collect()
+        }
+        fn hex(out: &mut String, b: &[u8]) {
+            out.push('s');
+            for c in b {
+                out.push_str(&alloc::format!("{c:02x}"));
+            }
+        }
+        fn caps(out: &mut Vec<String>, s: &[u8], c: &[Capture]) {
+            for c in c {
+                let mut v = String::new();
+                match *c {
+                    Capture::Str { start, end } => hex(&mut v, &s[start..end]),
+                    Capture::Pos(p) => v.push_str(&alloc::format!("{p}")),
+                }
+                out.push(v);
+            }
+        }
+        fn err(e: PatternError) -> String {
+            alloc::format!("E:{}", e.message())
+        }
+        let data = include_str!("testdata/patterns_luajit.txt");
+        let mut checked = 0;
+        for line in data.lines() {
+            let mut cols = line.split('\t');
+            let head: Vec<&str> = cols.next().unwrap().split(' ').collect();
+            let (s, p, init) = (
+                unhex(head[0]),
+                unhex(head[1]),
+                head[2].parse::<i32>().unwrap(),
+            );
+            let want: Vec<&str> = cols.collect();
+            let find_got = match find(&s, &p, init, false) {
+                Err(e) => err(e),
+                Ok(None) => "nil".into(),
+                Ok(Some(f)) => {
+                    let mut v = vec![alloc::format!("{}", f.start), alloc::format!("{}", f.end)];
+                    caps(&mut v, &s, f.captures.as_slice());
+                    v.join(",")
+                }
+            };
+            let match_got = match str_match(&s, &p, init) {
+                Err(e) => err(e),
+                Ok(None) => "nil".into(),
+                Ok(Some(c)) => {
+                    let mut v = vec![];
+                    caps(&mut v, &s, c.as_slice());
+                    v.join(",")
+                }
+            };
+            let gsub_got = match gsub(&s, &p, &mut StrReplacer(b"<%0>"), None) {
+                Err(e) => alloc::format!("E:{e}"),
+                Ok((out, n)) => {
+                    let mut v = String::new();
+                    hex(&mut v, &out);
+                    alloc::format!("{v},{n}")
+                }
+            };
+            let mut pos = 0;
+            let mut items = vec![];
+            let gmatch_got = loop {
+                match gmatch_next(&s, &p, &mut pos) {
+                    Err(e) => break err(e),
+                    Ok(None) => break items.join(";"),
+                    Ok(Some(c)) => {
+                        if items.len() == 50 {
+                            break items.join(";");
+                        }
+                        let mut v = vec![];
+                        caps(&mut v, &s, &c.as_slice()[..c.len().min(2)]);
+                        if v.len() < 2 {
+                            v.push("nil".into());
+                        }
+                        items.push(v.join(","));
+                    }
+                }
+            };
+            let got = [find_got, match_got, gsub_got, gmatch_got];
+            for (k, name) in ["find", "match", "gsub", "gmatch"].iter().enumerate() {
+                assert_eq!(
+                    got[k], want[k],
+                    "{name} of {:?} with {:?} init {init}",
+                    s, p
+                );
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 1500);
+    }
 }

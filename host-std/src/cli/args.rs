@@ -43,6 +43,8 @@ pub enum Script {
 pub struct Limits {
     /// `--memory-limit=BYTES` (suffixes `k`, `m`, `g`): a cap on the VM's heap.
     pub memory: Option<usize>,
+    /// `--help`: print the usage on stdout and exit 0.
+    pub help: bool,
 }
 
 /// A parsed command line.
@@ -177,6 +179,10 @@ fn parse_long(opt: &[u8], limits: &mut Limits) -> Result<(), UsageError> {
         None => (text, None),
     };
     match (name, value) {
+        ("help", None) => {
+            limits.help = true;
+            Ok(())
+        }
         ("memory-limit", Some(v)) => {
             limits.memory = Some(parse_size(v).ok_or_else(|| UsageError {
                 detail: Some(format!("invalid size '{v}' for --memory-limit")),
@@ -224,7 +230,8 @@ pub fn usage_text(progname: &str) -> String {
          --        Stop handling options.\n  \
          -         Execute stdin and stop handling options.\n\
          crescent options:\n  \
-         --memory-limit=N  Cap the Lua heap at N bytes (suffixes k, m, g).\n"
+         --memory-limit=N  Cap the Lua heap at N bytes (suffixes k, m, g).\n  \
+         --help            Show this text.\n"
     )
 }
 
@@ -381,6 +388,8 @@ mod tests {
         let e = parse(&argv(&["--frobnicate"])).unwrap_err();
         assert_eq!(e.detail.unwrap(), "unrecognized option '--frobnicate'");
         assert!(parse(&argv(&["--memory-limit"])).is_err());
+        assert!(ok(&["--help"]).limits.help);
+        assert!(parse(&argv(&["--help=x"])).is_err());
     }
 
     #[test]

@@ -54,6 +54,11 @@ pub fn run<E: Engine, C: Console>(
             return EXIT_FAILURE;
         }
     };
+    if inv.limits.help {
+        console.out(args::usage_text(&progname).as_bytes());
+        console.flush_out();
+        return EXIT_SUCCESS;
+    }
     let mut engine = match make_engine(&inv) {
         Ok(e) => e,
         Err(msg) => {
@@ -310,6 +315,16 @@ mod tests {
         assert!(c
             .log()
             .starts_with("[err]crescent: unrecognized option '--nope'\nusage: "));
+    }
+
+    #[test]
+    fn help_goes_to_stdout() {
+        let mut c = FakeConsole::default();
+        let (status, e) = run_with(&["--help", "-e", "x"], &[], &mut c);
+        assert_eq!(status, 0);
+        assert!(c.log().starts_with("usage: crescent "));
+        assert!(!c.log().contains("[err]"));
+        assert!(e.ran.is_empty());
     }
 
     #[test]

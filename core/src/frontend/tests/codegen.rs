@@ -28,10 +28,19 @@ fn globals_calls_and_constants() {
 fn arithmetic_precedence_and_folding() {
     check(
         "local a, b = 1, 2 local c = a + b * 3",
-        &["LOADK 0 -1 ; 1", "LOADK 1 -2 ; 2", "MUL 2 1 -3 ; - 3", "ADD 2 0 2", "RETURN 0 1"],
+        &[
+            "LOADK 0 -1 ; 1",
+            "LOADK 1 -2 ; 2",
+            "MUL 2 1 -3 ; - 3",
+            "ADD 2 0 2",
+            "RETURN 0 1",
+        ],
     );
     // 2^3^2 is 2^(3^2) = 512; -2^2 is -(2^2); constant folding as 5.1 does it.
-    check("local x, y = 2^3^2, -2^2", &["LOADK 0 -1 ; 512", "LOADK 1 -2 ; -4", "RETURN 0 1"]);
+    check(
+        "local x, y = 2^3^2, -2^2",
+        &["LOADK 0 -1 ; 512", "LOADK 1 -2 ; -4", "RETURN 0 1"],
+    );
     // No folding of division or modulo by zero, nor of NaN results.
     check(
         "local x, y, z = 1/0, 1%0, 0/0",
@@ -50,7 +59,13 @@ fn arithmetic_precedence_and_folding() {
 fn concat_is_right_associative_and_merged() {
     check(
         "local a, b local s = 'x' .. a .. b",
-        &["LOADK 2 -1 ; \"x\"", "MOVE 3 0", "MOVE 4 1", "CONCAT 2 2 4", "RETURN 0 1"],
+        &[
+            "LOADK 2 -1 ; \"x\"",
+            "MOVE 3 0",
+            "MOVE 4 1",
+            "CONCAT 2 2 4",
+            "RETURN 0 1",
+        ],
     );
 }
 
@@ -109,7 +124,13 @@ fn tables_and_setlist() {
     // An open call or ... as the last item passes all its values.
     check(
         "local t = {f()}",
-        &["NEWTABLE 0 0 0", "GETGLOBAL 1 -1 ; f", "CALL 1 1 0", "SETLIST 0 0 1 ; 1", "RETURN 0 1"],
+        &[
+            "NEWTABLE 0 0 0",
+            "GETGLOBAL 1 -1 ; f",
+            "CALL 1 1 0",
+            "SETLIST 0 0 1 ; 1",
+            "RETURN 0 1",
+        ],
     );
     // 60 items: one SETLIST per 50.
     let src = alloc::format!("local t = {{{}}}", "1,".repeat(60));
@@ -124,7 +145,14 @@ fn tables_and_setlist() {
 fn multiple_assignment_order_and_conflicts() {
     check(
         "local a, b = 1, 2 a, b = b, a",
-        &["LOADK 0 -1 ; 1", "LOADK 1 -2 ; 2", "MOVE 2 1", "MOVE 1 0", "MOVE 0 2", "RETURN 0 1"],
+        &[
+            "LOADK 0 -1 ; 1",
+            "LOADK 1 -2 ; 2",
+            "MOVE 2 1",
+            "MOVE 1 0",
+            "MOVE 0 2",
+            "RETURN 0 1",
+        ],
     );
     // `i` is assigned after `t[i]` was evaluated: the key uses a saved copy (MOVE 2 1).
     check(
@@ -136,5 +164,28 @@ fn multiple_assignment_order_and_conflicts() {
             "SETTABLE 0 2 3",
             "RETURN 0 1",
         ],
+    );
+}
+
+#[test]
+fn setlist_beyond_maxarg_c() {
+    // 25600 items: the 512th batch does not fit C, so C = 0 and the count follows raw.
+    let src = alloc::format!("local t = {{{}}}", "1,".repeat(25600));
+    let p = super::support::compile_ok(&src);
+    let n = p.code.len();
+    let last = p.code[n - 3];
+    assert_eq!(
+        (last.op(), last.a(), last.b(), last.c()),
+        (crate::bytecode::Op::SETLIST, 0, 50, 0)
+    );
+    assert_eq!(p.code[n - 2].0, 512);
+    let c = code(&src);
+    assert_eq!(c[c.len() - 2], "SETLIST 0 50 0 ; 512");
+    assert_eq!(
+        c.iter()
+            .filter(|l| l.starts_with("SETLIST"))
+            .nth(510)
+            .unwrap(),
+        "SETLIST 0 50 511 ; 511"
     );
 }

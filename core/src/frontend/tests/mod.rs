@@ -3,6 +3,12 @@
 extern crate std;
 
 mod codegen;
+mod debuginfo;
+mod errors;
+mod golden;
+mod lexer;
+mod nesting;
+mod random;
 mod support;
 
 /// Prints the listing of `$LUA_SRC` (a developer aid: compare with `luac5.1 -l -l`).
@@ -14,4 +20,15 @@ fn dump_listing() {
         Ok(p) => std::print!("{}", super::listing(&p)),
         Err(e) => std::println!("{}", e.message),
     }
+}
+
+/// Compiles `$LUA_FILE` and prints the time taken (a developer aid for spotting slow paths).
+#[test]
+#[ignore]
+fn time_compile() {
+    let path = std::env::var("LUA_FILE").unwrap_or_default();
+    let src = std::fs::read(&path).unwrap_or_default();
+    let t = std::time::Instant::now();
+    let r = super::compile(&src, "=big");
+    std::println!("{} bytes in {:?}: {}", src.len(), t.elapsed(), r.is_ok());
 }

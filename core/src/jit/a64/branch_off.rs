@@ -25,7 +25,7 @@ macro_rules! branch_offsets {
 
             /// `bytes` if it is a multiple of the unit inside the range.
             pub const fn new(bytes: i64) -> Option<Self> {
-                if bytes & ((1 << $scale) - 1) == 0 && bytes >= Self::MIN && bytes <= Self::MAX {
+                if (bytes >> $scale) << $scale == bytes && bytes >= Self::MIN && bytes <= Self::MAX {
                     Some($name(bytes))
                 } else {
                     None

@@ -101,6 +101,8 @@ pub enum BufError {
     Unbound(Label),
     /// A label was bound twice.
     Rebound(Label),
+    /// A label that this buffer did not create.
+    Foreign(Label),
     /// The word at `at` is not a PC-relative instruction, or `at` is outside the buffer.
     NotPcRelative {
         /// Offset of the word.
@@ -116,6 +118,7 @@ impl fmt::Display for BufError {
             }
             BufError::Unbound(l) => write!(f, "label {} referenced but never bound", l.0),
             BufError::Rebound(l) => write!(f, "label {} bound twice", l.0),
+            BufError::Foreign(l) => write!(f, "label {} belongs to another buffer", l.0),
             BufError::NotPcRelative { at } => write!(f, "no PC-relative instruction at {at:#x}"),
         }
     }
@@ -181,12 +184,15 @@ impl CodeBuffer {
             .map(|w| w as usize * 4)
     }
 
-    /// Bind `label` to the current offset and resolve the references waiting for it.
+    /// Bind `label` to the current offset and resolve the references waiting for it. If one
+    /// of them is out of range, the first such error is returned (the others are still
+    /// resolved); the code is then unusable and the trace is abandoned.
     pub fn bind(&mut self, label: Label) -> Result<(), BufError> {
         let here = self.words.len() as u32;
         match self.labels.get_mut(label.0 as usize) {
             Some(slot @ None) => *slot = Some(here),
-            _ => return Err(BufError::Rebound(label)),
+            Some(Some(_)) => return Err(BufError::Rebound(label)),
+            None => return Err(BufError::Foreign(label)),
         }
         let mut result = Ok(());
         let mut i = 0;
@@ -221,7 +227,8 @@ impl CodeBuffer {
     }
 
     /// Append `word`, a PC-relative instruction of kind `kind` whose offset field is zero,
-    /// referring to `label`: encoded now if the label is bound, else when it is.
+    /// referring to `label`: encoded now if the label is bound, else when it is. On error the
+    /// word stays in the buffer with a zero offset (the code is to be abandoned).
     pub fn put_ref(&mut self, word: u32, label: Label, kind: LabelUse) -> Result<(), BufError> {
         let at = self.words.len() as u32;
         self.words.push(word);
@@ -231,7 +238,7 @@ impl CodeBuffer {
                 self.fixups.push(Fixup { at, label, kind });
                 Ok(())
             }
-            None => Err(BufError::Unbound(label)),
+            None => Err(BufError::Foreign(label)),
         }
     }
 
@@ -290,14 +297,14 @@ impl CodeBuffer {
     /// 4 are already satisfied).
     pub fn align(&mut self, bytes: usize) {
         debug_assert!(bytes.is_power_of_two(), "alignment must be a power of two");
-        while self.offset() % bytes.max(4) != 0 {
+        while self.offset() & (bytes.max(4) - 1) != 0 {
             self.words.push(nop());
         }
     }
 
     /// Re-target the PC-relative instruction at byte offset `at` to byte offset `target`.
     pub fn patch(&mut self, at: usize, target: usize) -> Result<(), BufError> {
-        let word = self.words.get(at / 4).copied().filter(|_| at % 4 == 0);
+        let word = self.words.get(at / 4).copied().filter(|_| at & 3 == 0);
         let kind = word
             .and_then(LabelUse::of_word)
             .ok_or(BufError::NotPcRelative { at })?;
@@ -309,7 +316,7 @@ impl CodeBuffer {
         Ok(())
     }
 
-    /// The finished code, or the first label referenced but never bound.
+    /// The finished code, or an error naming a label that was referenced but never bound.
     pub fn finish(self) -> Result<Vec<u32>, BufError> {
         match self.fixups.first() {
             Some(f) => Err(BufError::Unbound(f.label)),

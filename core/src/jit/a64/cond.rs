@@ -63,6 +63,26 @@ conds! {
 
 const _: () = assert!(Cond::Ne as u32 == Cond::Eq as u32 ^ 1 && Cond::Le as u32 == 13);
 
+/// Conditions after `fcmp a, b` that are true exactly when the IEEE comparison is, so NaN
+/// operands (unordered: NZCV = 0011) make every ordered comparison false, as Lua requires.
+/// FCMP sets NZCV to 1000 for less, 0110 for equal, 0010 for greater, 0011 for unordered.
+impl Cond {
+    /// `a == b` (false if unordered).
+    pub const FEQ: Cond = Cond::Eq;
+    /// `a != b` or unordered (the negation of [`Cond::FEQ`]).
+    pub const FNE: Cond = Cond::Ne;
+    /// `a < b` (false if unordered). Note: *not* `Lt`, which is also true when unordered.
+    pub const FLT: Cond = Cond::Mi;
+    /// `a <= b` (false if unordered). Note: *not* `Le`, which is also true when unordered.
+    pub const FLE: Cond = Cond::Ls;
+    /// `a > b` (false if unordered).
+    pub const FGT: Cond = Cond::Gt;
+    /// `a >= b` (false if unordered).
+    pub const FGE: Cond = Cond::Ge;
+    /// Either operand is NaN.
+    pub const FUNORDERED: Cond = Cond::Vs;
+}
+
 impl Cond {
     /// The 4-bit condition field.
     pub const fn bits(self) -> u32 {

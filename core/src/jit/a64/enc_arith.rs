@@ -23,7 +23,7 @@ fn enc_arith_shifted(sf: u32, op: u32, s: u32, rd: u32, rn: u32, rm: u32, sh: u3
 
 /// `sf:op:S:01011:00:1:Rm:option:imm3:Rn:Rd`
 fn enc_arith_ext(sf: u32, op: u32, s: u32, rd: u32, rn: u32, rm: ExtendedReg) -> u32 {
-    sf << 31 | op << 30 | s << 29 | 0b01011_00_1 << 21 | rm.bits() | rn << 5 | rd
+    sf << 31 | op << 30 | s << 29 | 0b0101_1001 << 21 | rm.bits() | rn << 5 | rd
 }
 
 /// `rd = rn + imm`
@@ -59,6 +59,31 @@ pub fn cmn_imm<R: GprSp>(rn: R, imm: Imm12) -> u32 {
 /// `rd = rn` where either may be the stack pointer (ADD #0).
 pub fn mov_sp<R: GprSp>(rd: R, rn: R) -> u32 {
     add_imm(rd, rn, Imm12::ZERO)
+}
+
+/// `rd = rn + value` for a signed `value`: ADD if `value` (or SUB if `-value`) is an
+/// [`Imm12`], as assemblers turn `add x0, x1, #-1` into `sub x0, x1, #1`. `None` otherwise.
+pub fn add_signed_imm<R: GprSp>(rd: R, rn: R, value: i64) -> Option<u32> {
+    match Imm12::new(value as u64) {
+        Some(imm) if value >= 0 => Some(add_imm(rd, rn, imm)),
+        _ => Imm12::new(value.unsigned_abs()).map(|imm| sub_imm(rd, rn, imm)),
+    }
+}
+
+/// `rd = rn - value` for a signed `value` (ADD of `-value` when `value` is negative).
+pub fn sub_signed_imm<R: GprSp>(rd: R, rn: R, value: i64) -> Option<u32> {
+    match Imm12::new(value as u64) {
+        Some(imm) if value >= 0 => Some(sub_imm(rd, rn, imm)),
+        _ => Imm12::new(value.unsigned_abs()).map(|imm| add_imm(rd, rn, imm)),
+    }
+}
+
+/// Compare `rn` with a signed `value`: CMP `#value`, or CMN `#-value` when negative.
+pub fn cmp_signed_imm<R: GprSp>(rn: R, value: i64) -> Option<u32> {
+    match Imm12::new(value as u64) {
+        Some(imm) if value >= 0 => Some(cmp_imm(rn, imm)),
+        _ => Imm12::new(value.unsigned_abs()).map(|imm| cmn_imm(rn, imm)),
+    }
 }
 
 /// `rd = rn + (rm shifted)`

@@ -1,5 +1,5 @@
-//! Conversions between integer and floating point (SCVTF/UCVTF, FCVT[ZMPNA][SU]) and raw bit
-//! moves between the register files (FMOV to and from general registers).
+//! Conversions between integer and floating point (SCVTF/UCVTF, `FCVT{Z,M,P,N,A}{S,U}`) and
+//! raw bit moves between the register files (FMOV to and from general registers).
 //!
 //! Invariants: the integer width (`sf`) comes from the general register type and the FP
 //! precision (`ftype`) from the FP register type, independently: all four combinations of

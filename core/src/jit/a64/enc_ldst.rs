@@ -141,13 +141,13 @@ pub trait LiteralReg: Reg {
 }
 
 impl LiteralReg for W {
-    const SELECT: u32 = 0b00 << 30;
+    const SELECT: u32 = 0;
 }
 impl LiteralReg for X {
     const SELECT: u32 = 0b01 << 30;
 }
 impl LiteralReg for S {
-    const SELECT: u32 = 0b00 << 30 | 1 << 26;
+    const SELECT: u32 = 1 << 26;
 }
 impl LiteralReg for D {
     const SELECT: u32 = 0b01 << 30 | 1 << 26;
@@ -161,4 +161,19 @@ pub fn ldr_lit<R: LiteralReg>(rt: R, off: BranchOff19) -> u32 {
 /// `ldrsw rt, pc + off`: load a sign-extended word from a PC-relative literal.
 pub fn ldrsw_lit(rt: X, off: BranchOff19) -> u32 {
     0b10 << 30 | 0b011 << 27 | off.field() << 5 | rt.num()
+}
+
+/// `op rt, [rn, #offset]` in whichever immediate form holds `offset`: the scaled unsigned
+/// form if it can, else the unscaled signed one (LDUR/STUR), as assemblers choose for `ldr`.
+/// `None` if neither can: the caller then puts the offset in a register ([`ldst_reg`]).
+pub fn ldst_offset<R: Reg, const L: u32>(
+    op: LdSt<R, L>,
+    rt: R,
+    rn: XSp,
+    offset: i64,
+) -> Option<u32> {
+    match UOff::<L>::new(offset) {
+        Some(off) => Some(ldst(op, rt, rn, off)),
+        None => SImm9::new(offset).map(|off| ldst_unscaled(op, rt, rn, off)),
+    }
 }

@@ -389,7 +389,7 @@ pub struct MoveWide<R: Gpr> {
 impl<R: Gpr> MoveWide<R> {
     /// `imm16 << shift`; `None` unless `shift` is a multiple of 16 inside the register.
     pub fn new(imm16: u16, shift: u32) -> Option<Self> {
-        (shift % 16 == 0 && shift < R::BITS).then_some(MoveWide {
+        (shift & 15 == 0 && shift < R::BITS).then_some(MoveWide {
             imm16,
             hw: (shift / 16) as u8,
             _width: PhantomData,

@@ -14,7 +14,37 @@
 //! - PC-relative references to labels go through [`buffer::CodeBuffer`], where out-of-range
 //!   targets are errors, never panics.
 //!
-//! Everything is re-exported flat, so the emitter writes `a64::add_imm(...)`.
+//! - Helpers choose between forms the way an assembler would: [`mov_imm::mov_imm64`] (the
+//!   shortest MOVZ/MOVN/ORR/MOVK sequence), [`enc_ldst::ldst_offset`] (scaled or unscaled
+//!   offset), [`enc_arith::add_signed_imm`] (ADD or SUB). `None` means "use a register".
+//! - With the `disasm` cargo feature, `disasm::disassemble` lists emitted code for `-jdump`.
+//!
+//! Everything is re-exported flat, so the emitter writes `a64::add_imm(...)`:
+//!
+//! ```
+//! use crescent_core::jit::a64::*;
+//!
+//! // sum(x0 = n): x1 = 0; while n != 0 { x1 += n; n -= 1 }; return x1 + 0x1234_5678_9abc
+//! let mut buf = CodeBuffer::new();
+//! let (top, done) = (buf.new_label(), buf.new_label());
+//! buf.put(movz(x(1), MoveWide::new(0, 0).unwrap()));
+//! buf.bind(top)?;
+//! buf.cbz(x(0), done)?; // forward: fixed up when `done` is bound
+//! buf.put(add(x(1), x(1), x(0), ArithShift::none()));
+//! buf.put(sub_imm(xsp(0), xsp(0), Imm12::new(1).unwrap()));
+//! buf.b(top)?; // backward: encoded at once
+//! buf.bind(done)?;
+//! buf.put_all(&mov_imm64(x(2), 0x1234_5678_9abc));
+//! buf.put(add(x(0), x(1), x(2), ArithShift::none()));
+//! buf.put(ret(x(30)));
+//! let code: Vec<u32> = buf.finish()?;
+//! assert_eq!(code.len(), 10); // the constant takes MOVZ + 2 MOVK
+//! // Immediates that cannot be encoded are refused when built, not when encoded:
+//! assert!(Imm12::new(4097).is_none());
+//! assert!(LogicImm::<X>::new(0x1234).is_none());
+//! assert!(UOff::<3>::new(12).is_none()); // not a multiple of 8
+//! # Ok::<(), BufError>(())
+//! ```
 
 pub mod branch_off;
 pub mod buffer;

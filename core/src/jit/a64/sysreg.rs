@@ -129,7 +129,7 @@ pub enum PState {
     DAIFSet,
     /// Clear interrupt mask bits.
     DAIFClr,
-    /// Select the stack pointer (immediate 0 or 1).
+    /// Select the stack pointer (bit 0 of the immediate: 0 for SP_EL0, 1 for SP_ELx).
     SPSel,
 }
 
@@ -153,11 +153,8 @@ impl PState {
         op1 << 16 | op2 << 5
     }
 
-    /// The largest immediate the field takes.
+    /// The largest immediate the field takes: the 4-bit CRm field (SPSel reads only bit 0).
     pub const fn max_imm(self) -> u32 {
-        match self {
-            PState::DAIFSet | PState::DAIFClr => 15,
-            PState::SPSel => 1,
-        }
+        15
     }
 }
