@@ -84,7 +84,7 @@ impl Lua {
     }
 
     /// Where `print` (and later `io.write`) output goes.
-    pub fn set_output(&mut self, out: Box<dyn FnMut(&[u8])>) {
+    pub fn set_output(&mut self, out: crescent_core::vm::OutputHook) {
         self.vm.set_output(out);
     }
 
@@ -111,12 +111,12 @@ impl Lua {
     /// Reads a global.
     pub fn get_global(&mut self, name: &str) -> LuaValue {
         let v = self.vm.get_global(name);
-        self.to_host(v)
+        self.host_value(v)
     }
 
     /// Writes a global.
     pub fn set_global(&mut self, name: &str, v: LuaValue) -> Result<(), Error> {
-        let v = self.to_lua(&v).map_err(|e| self.error(e, 0))?;
+        let v = self.lua_value(&v).map_err(|e| self.error(e, 0))?;
         self.vm.roots.push(v);
         let r = self.vm.set_global(name, v);
         self.vm.roots.pop();
@@ -139,7 +139,7 @@ impl Lua {
         self.vm.roots.push(f);
         let mut vals = Vec::with_capacity(args.len());
         for a in args {
-            match self.to_lua(a) {
+            match self.lua_value(a) {
                 Ok(v) => {
                     self.vm.roots.push(v);
                     vals.push(v);
@@ -157,7 +157,7 @@ impl Lua {
         match r {
             Ok(n) => {
                 let out = self.vm.top_values(n).to_vec();
-                let out = out.into_iter().map(|v| self.to_host(v)).collect();
+                let out = out.into_iter().map(|v| self.host_value(v)).collect();
                 self.vm.reset_stack(depth, top);
                 Ok(out)
             }
@@ -175,7 +175,7 @@ impl Lua {
         Error { message, traceback }
     }
 
-    fn to_host(&self, v: Value) -> LuaValue {
+    fn host_value(&self, v: Value) -> LuaValue {
         if let Some(n) = v.as_num() {
             LuaValue::Number(n)
         } else if v.is_nil() {
@@ -189,7 +189,7 @@ impl Lua {
         }
     }
 
-    fn to_lua(&mut self, v: &LuaValue) -> Result<Value, LuaError> {
+    fn lua_value(&mut self, v: &LuaValue) -> Result<Value, LuaError> {
         Ok(match v {
             LuaValue::Nil | LuaValue::Other(_) => Value::NIL,
             LuaValue::Boolean(b) => Value::boolean(*b),
