@@ -293,7 +293,6 @@ impl Vm {
             is_vararg: desc.is_vararg,
             num_upvals: desc.num_upvals,
             max_stack: desc.max_stack.max(2),
-            hot: 0,
             desc,
         };
         self.heap.alloc(p)
