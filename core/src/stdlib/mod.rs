@@ -6,6 +6,7 @@
 pub mod base;
 pub mod coroutine;
 
+pub mod bind;
 pub mod bit;
 pub mod conv;
 pub mod error;
@@ -17,11 +18,18 @@ pub mod string;
 pub mod strsearch;
 pub mod table;
 
+#[cfg(test)]
+mod luatests;
+
 use crate::vm::{LuaError, Vm};
 
 /// Opens every standard library into `vm`'s globals.
 pub fn open_libs(vm: &mut Vm) -> Result<(), LuaError> {
     base::open(vm)?;
     coroutine::open(vm)?;
+    string::open(vm)?;
+    table::open(vm)?;
+    math::open(vm)?;
+    bit::open(vm)?;
     Ok(())
 }
