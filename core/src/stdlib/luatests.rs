@@ -89,3 +89,55 @@ fn math_library() {
 fn bit_library() {
     check_file(include_str!("testdata/lua_bit.txt"));
 }
+
+#[test]
+fn package_library() {
+    check_file(include_str!("testdata/lua_package.txt"));
+}
+
+/// `require` reaches files through the host's file hook (here: modules in memory, as
+/// firmware serves them).
+#[test]
+fn require_loads_files_through_the_host_hook() {
+    let mut vm = Vm::new();
+    crate::stdlib::open_libs(&mut vm).unwrap();
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let sink = out.clone();
+    vm.set_output(alloc::boxed::Box::new(move |b: &[u8]| {
+        sink.borrow_mut().extend_from_slice(b)
+    }));
+    vm.file_hook = Some(alloc::boxed::Box::new(|path: Option<&str>| match path {
+        Some("./lib/geom.lua") => Ok(b"local M = {} function M.area(w, h) return w * h end \
+                                        M.name = ... return M"
+            .to_vec()),
+        Some("./lib/pkg/init.lua") => Ok(b"return {init = true, name = ...}".to_vec()),
+        Some("./lib/broken.lua") => Ok(b"return 1 +".to_vec()),
+        Some(p) => Err(format!("cannot open {p}")),
+        None => Err(String::from("no stdin")),
+    }));
+    let src = r#"
+        package.path = "./lib/?.lua;./lib/?/init.lua"
+        local g = require("geom")
+        print(g.area(3, 4), g.name, require("geom") == g)
+        local p = require("pkg")
+        print(p.init, p.name)
+        print(pcall(require, "broken"))
+        print(select(2, pcall(require, "missing")))
+    "#;
+    let r = vm
+        .load(src.as_bytes(), "=test")
+        .and_then(|f| vm.call(f, &[], None).map(|_| ()));
+    assert!(r.is_ok());
+    let got = String::from_utf8(out.borrow().clone()).unwrap();
+    assert_eq!(
+        got,
+        "12\tgeom\ttrue\n\
+         true\tpkg\n\
+         false\terror loading module 'broken' from file './lib/broken.lua':\n\
+         \t./lib/broken.lua:1: unexpected symbol near '<eof>'\n\
+         module 'missing' not found:\n\
+         \tno field package.preload['missing']\n\
+         \tno file './lib/missing.lua'\n\
+         \tno file './lib/missing/init.lua'\n"
+    );
+}

@@ -31,5 +31,6 @@ pub fn open_libs(vm: &mut Vm) -> Result<(), LuaError> {
     table::open(vm)?;
     math::open(vm)?;
     bit::open(vm)?;
+    package::open(vm)?;
     Ok(())
 }
