@@ -1,7 +1,7 @@
 //! Lua-level tests of the libraries: Lua source run through the VM, its output compared
 //! with what `luajit` prints for the same source.
 //!
-//! The cases live in `testdata/lua_*.txt`; `testdata/lua_expect.lua` (run by luajit)
+//! The cases live in `testdata/lua_*.txt`; `testdata/lua_expect.py` (running luajit)
 //! fills in their expected output, except for cases marked `(manual)`, whose
 //! expectation was written by hand where crescent deliberately differs (PUC Lua 5.1's
 //! wording of an error, or a feature crescent does not have).
@@ -14,7 +14,7 @@ use core::cell::RefCell;
 
 use crate::vm::Vm;
 
-/// Run `src` as a chunk named "=test" on a fresh VM with the standard libraries; the
+/// Run `src` as a chunk named "@test" on a fresh VM with the standard libraries; the
 /// printed output, plus "ERROR: message" if the chunk failed.
 pub(crate) fn run(src: &str) -> String {
     let mut vm = Vm::new();
@@ -25,7 +25,7 @@ pub(crate) fn run(src: &str) -> String {
         sink.borrow_mut().extend_from_slice(b)
     }));
     let r = vm
-        .load(src.as_bytes(), "=test")
+        .load(src.as_bytes(), "@test")
         .and_then(|f| vm.call(f, &[], None).map(|_| ()));
     let mut s = String::from_utf8_lossy(&out.borrow()).into_owned();
     if let Err(e) = r {
@@ -140,4 +140,9 @@ fn require_loads_files_through_the_host_hook() {
          \tno file './lib/missing.lua'\n\
          \tno file './lib/missing/init.lua'\n"
     );
+}
+
+#[test]
+fn debug_library() {
+    check_file(include_str!("testdata/lua_debug.txt"));
 }

@@ -9,6 +9,7 @@ pub mod coroutine;
 pub mod bind;
 pub mod bit;
 pub mod conv;
+pub mod debug;
 pub mod error;
 pub mod math;
 pub mod package;
@@ -31,6 +32,7 @@ pub fn open_libs(vm: &mut Vm) -> Result<(), LuaError> {
     table::open(vm)?;
     math::open(vm)?;
     bit::open(vm)?;
+    debug::open(vm)?;
     package::open(vm)?;
     Ok(())
 }
