@@ -146,3 +146,8 @@ fn require_loads_files_through_the_host_hook() {
 fn debug_library() {
     check_file(include_str!("testdata/lua_debug.txt"));
 }
+
+#[test]
+fn jit_module() {
+    check_file(include_str!("testdata/lua_jit.txt"));
+}

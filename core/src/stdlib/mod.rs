@@ -11,6 +11,7 @@ pub mod bit;
 pub mod conv;
 pub mod debug;
 pub mod error;
+pub mod jitlib;
 pub mod math;
 pub mod package;
 pub mod pattern;
@@ -33,6 +34,7 @@ pub fn open_libs(vm: &mut Vm) -> Result<(), LuaError> {
     math::open(vm)?;
     bit::open(vm)?;
     debug::open(vm)?;
+    jitlib::open(vm)?;
     package::open(vm)?;
     Ok(())
 }
