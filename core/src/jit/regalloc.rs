@@ -34,6 +34,8 @@
 //!   sequential form of the remaining parallel moves;
 //! - constants are never spilled: under pressure they are the first evicted and are
 //!   rematerialized at each use; a constant used in the body is loaded before `LOOP`;
+//! - the refs of the last snapshot, when it covers the trace's end (the exit of a straight
+//!   trace, the back-edge state of a loop), live to the end;
 //! - an interval is never split: one location for its whole life, which is what the
 //!   exit handler reads for each snapshot ref ([`Allocation::snapshot_locs`]).
 //!
@@ -344,6 +346,14 @@ pub fn allocate(t: &Trace) -> Allocation {
         }
     }
 
+    // The last snapshot, when it covers the end of the trace, is the state there: a
+    // straight trace exits through it, a loop is at its back-edge. Its refs live to the end.
+    if let Some(s) = crate::jit::snapshot::final_snapshot(t) {
+        for r in s.refs().filter(|r| r.is_ins() && *r != Ref::BASE) {
+            last_use[r.idx()] = end_pos;
+        }
+    }
+
     let calls: Vec<u32> = t
         .ins_refs()
         .filter(|r| t.op(*r).is_call())
@@ -580,6 +590,20 @@ pub fn verify(t: &Trace, a: &Allocation) -> Result<(), String> {
                 if t.ty(r).has_value() && (a.loc(r) == Loc::None || !live) {
                     return Err(format!("snapshot #{s} ref {r} not available at guard {g}"));
                 }
+            }
+        }
+    }
+    if let Some(s) = crate::jit::snapshot::final_snapshot(t) {
+        for r in s
+            .refs()
+            .filter(|r| r.is_ins() && *r != Ref::BASE && t.ty(*r).has_value())
+        {
+            if !a
+                .intervals
+                .iter()
+                .any(|iv| iv.r == r && iv.end == 2 * t.num_ins() as u32 + 2)
+            {
+                return Err(format!("final snapshot ref {r} not live at the end"));
             }
         }
     }

@@ -14,6 +14,10 @@
 //!   `0` (NaN, infinities); `x == x` is not true for numbers (NaN). Constant folding uses
 //!   the interpreter's formulas: `%` is `a - floor(a/b)*b`, `math.min(a, b)` is
 //!   `b < a ? b : a`, math functions come from `libm` as in the VM's `math` library;
+//! - the sign and payload of a NaN are not part of a number's value (every NaN is
+//!   canonicalized when it is boxed, see `value.rs`), so `x * -1` may become `-x`. The
+//!   emitter must canonicalize numbers it stores to the VM stack or heap: `fneg`/`fabs`
+//!   of a NaN give a negative NaN, whose bits would read as a tagged value;
 //! - a guard that always holds folds to `Drop`, one that always fails to `Fail` (the
 //!   trace aborts: it could never run to the end).
 

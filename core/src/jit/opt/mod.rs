@@ -15,6 +15,8 @@ pub mod fwd;
 pub mod r#loop;
 
 #[cfg(test)]
+mod differential;
+#[cfg(test)]
 mod golden;
 
 use alloc::vec;
