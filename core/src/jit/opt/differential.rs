@@ -8,10 +8,11 @@
 
 extern crate std;
 
+use alloc::collections::BTreeMap;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::jit::ir::{verify, Conv, Fpm, IrT, IrType, Op, Ref, SloadFlags, Trace};
+use crate::jit::ir::{verify, Conv, Field, Fpm, IrT, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::opt::fold::{cmp_int, cmp_num, num_mod};
 use crate::jit::opt::{optimize, Passes};
 use crate::jit::regalloc::{self, Allocation, Loc, SnapLoc};
@@ -37,19 +38,21 @@ impl Rng {
 
 const NUM_SLOTS: i16 = 6;
 const INT_SLOTS: i16 = 3;
+/// Two table slots after the ints: the same table or two different ones.
+const TAB_SLOTS: i16 = 2;
+/// Array size of every table.
+const ASIZE: i32 = 4;
 const NUMS: [f64; 9] = [0.0, -0.0, 1.0, 2.5, -3.0, 0.25, 1e10, -7.75, 4.0];
 
 /// Builds a random type-stable loop trace the way the recorder would (slot map, SLOADs on
 /// first read, a snapshot before every guard, the loop snapshot at the end).
 fn random_trace(rng: &mut Rng) -> Trace {
     let mut t = Trace::new(Passes::NONE, Default::default());
-    let nslots = NUM_SLOTS + INT_SLOTS;
-    let ty = |s: i16| {
-        if s < NUM_SLOTS {
-            IrType::NUM
-        } else {
-            IrType::INT
-        }
+    let nslots = NUM_SLOTS + INT_SLOTS + TAB_SLOTS;
+    let ty = |s: i16| match s {
+        _ if s < NUM_SLOTS => IrType::NUM,
+        _ if s < NUM_SLOTS + INT_SLOTS => IrType::INT,
+        _ => IrType::TAB,
     };
     let mut map: Vec<Option<Ref>> = vec![None; nslots as usize];
     let mut written = vec![false; nslots as usize];
@@ -68,8 +71,63 @@ fn random_trace(rng: &mut Rng) -> Trace {
             .collect()
     };
     let steps = 3 + rng.below(12);
+    let p = IrT::new(IrType::PTR);
     for pc in 0..steps as u32 {
-        let dst = rng.below(nslots as usize) as i16;
+        let dst = rng.below((NUM_SLOTS + INT_SLOTS) as usize) as i16;
+        if rng.below(3) == 0 {
+            // A table access: t.x / t.y (skeys slots 0, 1) or t[k] / t[i] (array part).
+            let tab = read(
+                &mut t,
+                &mut map,
+                NUM_SLOTS + INT_SLOTS + rng.below(2) as i16,
+            );
+            let addr = if rng.below(2) == 0 {
+                let k = rng.below(2) as u16;
+                let name = alloc::format!("\"{}\"", ["x", "y"][k as usize]);
+                let key = t.kgc(IrType::STR, 0x100 + k as u64, name).unwrap();
+                let ks = t.kslot(key, k).unwrap();
+                t.snapshot(pc + 200, nslots, entries(&map, &written))
+                    .unwrap();
+                t.emit(Op::HREFK, p, tab.0, ks.0).unwrap()
+            } else {
+                let idx = if rng.below(3) == 0 {
+                    read(
+                        &mut t,
+                        &mut map,
+                        NUM_SLOTS + rng.below(INT_SLOTS as usize) as i16,
+                    )
+                } else {
+                    t.kint(rng.below(ASIZE as usize) as i32).unwrap()
+                };
+                let asz = t
+                    .emit(Op::FLOAD, i, tab.0, Field::TAB_ASIZE as u16)
+                    .unwrap();
+                t.snapshot(pc + 300, nslots, entries(&map, &written))
+                    .unwrap();
+                if t.guard(Op::ABC, asz, idx).is_err() {
+                    continue;
+                }
+                let arr = t
+                    .emit(Op::FLOAD, p, tab.0, Field::TAB_ARRAY as u16)
+                    .unwrap();
+                t.emit(Op::AREF, p, arr.0, idx.0).unwrap()
+            };
+            let hash = t.op(addr) == Op::HREFK;
+            if rng.below(2) == 0 {
+                let op = if hash { Op::HLOAD } else { Op::ALOAD };
+                t.snapshot(pc + 400, nslots, entries(&map, &written))
+                    .unwrap();
+                let v = t.emit(op, n.with_guard(), addr.0, 0).unwrap();
+                let d = rng.below(NUM_SLOTS as usize) as i16;
+                map[d as usize] = Some(v);
+                written[d as usize] = true;
+            } else {
+                let v = read(&mut t, &mut map, rng.below(NUM_SLOTS as usize) as i16);
+                let op = if hash { Op::HSTORE } else { Op::ASTORE };
+                t.emit(op, IrT::new(IrType::NIL), addr.0, v.0).unwrap();
+            }
+            continue;
+        }
         if ty(dst) == IrType::NUM {
             let a = read(&mut t, &mut map, rng.below(NUM_SLOTS as usize) as i16);
             let b = if rng.below(3) == 0 {
@@ -140,7 +198,7 @@ fn random_trace(rng: &mut Rng) -> Trace {
             // A guard that holds for a while: |x| < bound, or an int below a limit.
             t.snapshot(pc + 100, nslots, entries(&map, &written))
                 .unwrap();
-            let s = rng.below(nslots as usize) as i16;
+            let s = rng.below((NUM_SLOTS + INT_SLOTS) as usize) as i16;
             let x = read(&mut t, &mut map, s);
             let (op, k) = if ty(s) == IrType::NUM {
                 (
@@ -168,6 +226,12 @@ struct Outcome {
     pc: u32,
     iterations: usize,
     stack: Vec<u64>,
+    mem: BTreeMap<u64, u64>,
+}
+
+/// The initial contents of a memory cell.
+fn mem_init(addr: u64) -> u64 {
+    NUMS[(addr % NUMS.len() as u64) as usize].to_bits()
 }
 
 fn const_bits(t: &Trace, r: Ref) -> u64 {
@@ -181,7 +245,13 @@ fn const_bits(t: &Trace, r: Ref) -> u64 {
 }
 
 /// Computes one instruction; `None` when its guard fails.
-fn eval(t: &Trace, r: Ref, stack: &[u64], get: &dyn Fn(Ref) -> u64) -> Option<u64> {
+fn eval(
+    t: &Trace,
+    r: Ref,
+    stack: &[u64],
+    get: &dyn Fn(Ref) -> u64,
+    mem: &mut BTreeMap<u64, u64>,
+) -> Option<u64> {
     let ins = *t.get(r);
     let (a, b) = (ins.a(), ins.b());
     let f = |x: Ref| f64::from_bits(get(x));
@@ -226,14 +296,32 @@ fn eval(t: &Trace, r: Ref, stack: &[u64], get: &dyn Fn(Ref) -> u64) -> Option<u6
             ok.then_some(0)
         }
         Op::NOP | Op::LOOP => Some(0),
+        // A table is its id; a field address is (id, 0, slot), an array slot (id, 1, index).
+        Op::HREFK => Some(get(a) << 32 | t.get(b).op2 as u64),
+        Op::FLOAD if ins.op2 == Field::TAB_ASIZE as u16 => iv(ASIZE),
+        Op::FLOAD => Some(get(a)),
+        Op::AREF => Some(get(a) << 32 | 1 << 31 | int(b) as u32 as u64),
+        Op::ABC => ((int(b) as u32) < (int(a) as u32)).then_some(0),
+        Op::HLOAD | Op::ALOAD => Some(*mem.entry(get(a)).or_insert_with(|| mem_init(get(a)))),
+        Op::HSTORE | Op::ASTORE => {
+            mem.insert(get(a), get(b));
+            Some(0)
+        }
         op => panic!("differential interpreter: {op} not supported"),
     }
 }
 
 /// Runs a trace. With `alloc`, values live in simulated registers and spill slots, and
 /// exits read the snapshot locations; without, in an SSA value table.
-fn run(t: &Trace, alloc: Option<&Allocation>, input: &[u64], max_iter: usize) -> Outcome {
+fn run(
+    t: &Trace,
+    alloc: Option<&Allocation>,
+    input: &[u64],
+    mem0: &BTreeMap<u64, u64>,
+    max_iter: usize,
+) -> Outcome {
     let mut stack = input.to_vec();
+    let mut mem = mem0.clone();
     let mut vals = vec![0u64; t.num_ins()];
     let mut regs = [0u64; 64];
     let mut spill = vec![0u64; alloc.map_or(0, |a| a.spill_slots as usize)];
@@ -301,6 +389,7 @@ fn run(t: &Trace, alloc: Option<&Allocation>, input: &[u64], max_iter: usize) ->
                     pc: t.snaps[t.snaps.len() - 1].pc,
                     iterations,
                     stack,
+                    mem,
                 };
             }
             // Back-edge: PHIs in parallel.
@@ -350,13 +439,14 @@ fn run(t: &Trace, alloc: Option<&Allocation>, input: &[u64], max_iter: usize) ->
                     pc: t.snaps[n].pc,
                     iterations,
                     stack,
+                    mem,
                 };
             }
             p += 1;
             continue;
         }
         let get = |x: Ref| read(&vals, &regs, &spill, x);
-        match eval(t, r, input, &get) {
+        match eval(t, r, input, &get, &mut mem) {
             Some(v) => {
                 let l = alloc.map_or(Loc::None, |a| a.loc(r));
                 write(&mut vals, &mut regs, &mut spill, l, r, v);
@@ -368,6 +458,7 @@ fn run(t: &Trace, alloc: Option<&Allocation>, input: &[u64], max_iter: usize) ->
                     pc: t.snaps[n].pc,
                     iterations,
                     stack,
+                    mem,
                 };
             }
         }
@@ -377,11 +468,16 @@ fn run(t: &Trace, alloc: Option<&Allocation>, input: &[u64], max_iter: usize) ->
 
 /// NaN signs and payloads are not part of a number's value: boxing canonicalizes them.
 fn canonical(mut o: Outcome) -> Outcome {
-    for v in &mut o.stack[..NUM_SLOTS as usize] {
+    for v in o.stack[..NUM_SLOTS as usize]
+        .iter_mut()
+        .chain(o.mem.values_mut())
+    {
         if f64::from_bits(*v).is_nan() {
             *v = crate::value::CANON_NAN;
         }
     }
+    // A cell only loaded holds its initial value, whether the cell was touched or not.
+    o.mem.retain(|a, v| *v != mem_init(*a));
     o
 }
 
@@ -405,6 +501,8 @@ fn random_traces_agree() {
             input.extend(
                 (0..INT_SLOTS).map(|_| rng.pick(&[0i32, 1, -3, 5, i32::MAX - 2]) as u32 as u64),
             );
+            // Two different tables, or one table in both slots (aliasing).
+            input.extend([1, rng.pick(&[1u64, 2])]);
             // SLOADs in the unoptimized trace read the stack as it is at each iteration.
             let want = canonical(run_loop(&raw, None, &input, 8));
             let got = canonical(run_loop(&opt, None, &input, 8));
@@ -432,24 +530,55 @@ fn random_traces_agree() {
 /// whose loop was undone) runs one iteration at a time, its SLOADs reading the stack the
 /// previous iteration left.
 fn run_loop(t: &Trace, alloc: Option<&Allocation>, input: &[u64], max_iter: usize) -> Outcome {
+    let mem = BTreeMap::new();
     if t.loop_ref.is_some() {
-        return run(t, alloc, input, max_iter);
+        return run(t, alloc, input, &mem, max_iter);
     }
-    let mut stack = input.to_vec();
+    let (mut stack, mut mem) = (input.to_vec(), mem);
     for it in 1..=max_iter {
-        let o = run(t, alloc, &stack, 1);
+        let o = run(t, alloc, &stack, &mem, 1);
         if o.pc != t.snaps[t.snaps.len() - 1].pc || o.iterations == 0 {
             return Outcome {
                 pc: o.pc,
                 iterations: it - 1,
                 stack: o.stack,
+                mem: o.mem,
             };
         }
         stack = o.stack;
+        mem = o.mem;
     }
     Outcome {
         pc: t.snaps[t.snaps.len() - 1].pc,
         iterations: max_iter,
         stack,
+        mem,
     }
+}
+
+#[test]
+fn random_traces_exercise_memory_optimizations() {
+    let mut rng = Rng(0x5EED);
+    let (mut forwarded, mut hoisted) = (0, 0);
+    for _ in 0..300 {
+        let raw = random_trace(&mut rng);
+        let count = |t: &Trace, ops: &[Op], from: usize, to: usize| {
+            (from..to)
+                .map(Ref::from_idx)
+                .filter(|r| ops.contains(&t.op(*r)))
+                .count()
+        };
+        let loads = count(&raw, &[Op::HLOAD, Op::ALOAD], 1, raw.num_ins());
+        let mut opt = raw.clone();
+        opt.passes = Passes::ALL;
+        let (opt, looped) = optimize(opt).unwrap();
+        if !looped {
+            continue;
+        }
+        let (l, n) = (opt.loop_ref.unwrap().idx(), opt.num_ins());
+        forwarded += (count(&opt, &[Op::HLOAD, Op::ALOAD], 1, l) < loads) as usize;
+        let refs = [Op::HREFK, Op::FLOAD];
+        hoisted += (count(&opt, &refs, l, n) == 0 && count(&opt, &refs, 1, l) > 0) as usize;
+    }
+    assert!(forwarded > 20 && hoisted > 100, "{forwarded} {hoisted}");
 }
