@@ -265,6 +265,13 @@ fn const_needs_reg(t: &Trace, user: Op, k: Ref) -> bool {
 
 /// Allocates registers for a trace (after DCE).
 pub fn allocate(t: &Trace) -> Allocation {
+    allocate_in(t, GPR_ALLOCATABLE, FPR_ALLOCATABLE)
+}
+
+/// Allocates from subsets of the allocatable registers (tests use few registers to force
+/// spills and rematerialization).
+pub fn allocate_in(t: &Trace, gprs: RegSet, fprs: RegSet) -> Allocation {
+    debug_assert!(gprs.and(GPR_ALLOCATABLE) == gprs && fprs.and(FPR_ALLOCATABLE) == fprs);
     let n = t.num_ins();
     let end_pos = 2 * n as u32 + 2;
     let loop_idx = t.loop_ref.map(|l| l.idx());
@@ -405,11 +412,7 @@ pub fn allocate(t: &Trace) -> Allocation {
     for i in 0..ivs.len() {
         let iv = ivs[i];
         active.retain(|&j| ivs[j].end >= iv.start);
-        let class = if iv.fp {
-            FPR_ALLOCATABLE
-        } else {
-            GPR_ALLOCATABLE
-        };
+        let class = if iv.fp { fprs } else { gprs };
         let allowed = if iv.crosses_call {
             class.and(CALLEE_SAVED)
         } else {

@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 use crate::jit::ir::{verify, Conv, Field, Fpm, IrT, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::opt::fold::{cmp_int, cmp_num, num_mod};
 use crate::jit::opt::{optimize, Passes};
-use crate::jit::regalloc::{self, Allocation, Loc, SnapLoc};
+use crate::jit::regalloc::{self, Allocation, Loc, Reg, RegSet, SnapLoc};
 use crate::jit::snapshot::{covering, SnapEntry};
 
 /// A tiny deterministic PRNG (xorshift64*).
@@ -485,6 +485,7 @@ fn canonical(mut o: Outcome) -> Outcome {
 fn random_traces_agree() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut looped_count = 0;
+    let mut spilled_cases = 0;
     let mut exits = 0;
     for case in 0..1500 {
         let raw = random_trace(&mut rng);
@@ -496,6 +497,12 @@ fn random_traces_agree() {
         let alloc = regalloc::allocate(&opt);
         regalloc::verify(&opt, &alloc).unwrap_or_else(|e| panic!("case {case}: {e}"));
         looped_count += looped as usize;
+        // Three registers per class: spills and rematerialized constants everywhere.
+        let gprs = RegSet::range(Reg::x(0), Reg::x(1)).or(RegSet::range(Reg::x(22), Reg::x(22)));
+        let fprs = RegSet::range(Reg::d(0), Reg::d(1)).or(RegSet::range(Reg::d(8), Reg::d(8)));
+        let tight_alloc = regalloc::allocate_in(&opt, gprs, fprs);
+        regalloc::verify(&opt, &tight_alloc).unwrap_or_else(|e| panic!("case {case}: {e}"));
+        spilled_cases += (tight_alloc.spill_slots > 0) as usize;
         for _ in 0..6 {
             let mut input: Vec<u64> = (0..NUM_SLOTS).map(|_| rng.pick(&NUMS).to_bits()).collect();
             input.extend(
@@ -507,6 +514,7 @@ fn random_traces_agree() {
             let want = canonical(run_loop(&raw, None, &input, 8));
             let got = canonical(run_loop(&opt, None, &input, 8));
             let machine = canonical(run_loop(&opt, Some(&alloc), &input, 8));
+            let tight = canonical(run_loop(&opt, Some(&tight_alloc), &input, 8));
             let dumps = || {
                 alloc::format!(
                     "{}\n{}",
@@ -516,9 +524,17 @@ fn random_traces_agree() {
             };
             assert_eq!(got, want, "case {case}: optimized differs\n{}", dumps());
             assert_eq!(machine, want, "case {case}: allocated differs\n{}", dumps());
+            let tight_dump = || regalloc::dump(&opt, &tight_alloc);
+            assert_eq!(
+                tight,
+                want,
+                "case {case}: with 3+3 registers\n{}",
+                tight_dump()
+            );
             exits += (want.iterations < 8) as usize;
         }
     }
+    assert!(spilled_cases > 500, "spills are exercised: {spilled_cases}");
     assert!(
         looped_count > 1100,
         "most random traces loop: {looped_count}"
@@ -558,7 +574,7 @@ fn run_loop(t: &Trace, alloc: Option<&Allocation>, input: &[u64], max_iter: usiz
 
 #[test]
 fn random_traces_exercise_memory_optimizations() {
-    let mut rng = Rng(0x5EED);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut forwarded, mut hoisted) = (0, 0);
     for _ in 0..300 {
         let raw = random_trace(&mut rng);
