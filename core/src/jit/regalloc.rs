@@ -363,7 +363,7 @@ pub fn allocate_in(t: &Trace, gprs: RegSet, fprs: RegSet) -> Allocation {
 
     let calls: Vec<u32> = t
         .ins_refs()
-        .filter(|r| t.op(*r).is_call())
+        .filter(|r| t.get(*r).is_call())
         .map(|r| 2 * r.idx() as u32)
         .collect();
     let crosses = |s: u32, e: u32| calls.iter().any(|&c| s < c && e > c + 1);

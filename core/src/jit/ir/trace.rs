@@ -129,6 +129,15 @@ impl Ins {
         let b = (m2 == Mode::Ref).then_some(Ref(self.op2));
         a.into_iter().chain(b)
     }
+    /// Whether the emitted code calls a helper, clobbering the caller-saved registers: the
+    /// call opcodes, the opcodes lowered to calls, and `FPMATH` of a function AArch64 has
+    /// no instruction for.
+    pub fn is_call(&self) -> bool {
+        self.op.is_call()
+            || (self.op == Op::FPMATH
+                && !super::op::Fpm::from_u16(self.op2).is_some_and(|f| f.is_inline()))
+    }
+
     /// Whether the instruction must stay even if its value is unused: stores, markers,
     /// guards (they check something the trace relies on), calls with effects.
     pub fn has_side_effect(&self) -> bool {

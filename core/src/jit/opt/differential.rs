@@ -12,7 +12,7 @@ use alloc::collections::BTreeMap;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::jit::ir::{verify, Conv, Field, Fpm, IrT, IrType, Op, Ref, SloadFlags, Trace};
+use crate::jit::ir::{verify, Call, Conv, Field, Fpm, IrT, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::opt::fold::{cmp_int, cmp_num, num_mod};
 use crate::jit::opt::{optimize, Passes};
 use crate::jit::regalloc::{self, Allocation, Loc, Reg, RegSet, SnapLoc};
@@ -136,7 +136,7 @@ fn random_trace(rng: &mut Rng) -> Trace {
             } else {
                 read(&mut t, &mut map, rng.below(NUM_SLOTS as usize) as i16)
             };
-            let r = match rng.below(12) {
+            let r = match rng.below(15) {
                 0 => t.emit(Op::ADD, n, a.0, b.0),
                 1 => t.emit(Op::SUB, n, a.0, b.0),
                 2 => t.emit(Op::MUL, n, a.0, b.0),
@@ -165,6 +165,9 @@ fn random_trace(rng: &mut Rng) -> Trace {
                         Conv::new(IrType::NUM, IrType::INT, false).0,
                     )
                 }
+                11 => t.call(Call::ATAN2, &[a, b]),
+                12 => t.emit(Op::POW, n, a.0, b.0),
+                13 => t.emit(Op::FPMATH, n, a.0, Fpm::LOG as u16),
                 _ => t.emit(Op::ADD, n, a.0, a.0),
             }
             .unwrap();
@@ -271,6 +274,12 @@ fn eval(
         Op::MIN => num(if f(b) < f(a) { f(b) } else { f(a) }),
         Op::MAX => num(if f(b) > f(a) { f(b) } else { f(a) }),
         Op::FPMATH => num(Fpm::from_u16(ins.op2)?.eval(f(a))),
+        Op::POW => num(libm::pow(f(a), f(b))),
+        Op::CALLN => {
+            let args: Vec<f64> = t.call_args(r).into_iter().map(f).collect();
+            num(Call::from_u16(ins.op2)?.eval_num(&args)?)
+        }
+        Op::CARG => Some(0),
         Op::ADD => iv(int(a).wrapping_add(int(b))),
         Op::SUB => iv(int(a).wrapping_sub(int(b))),
         Op::MUL => iv(int(a).wrapping_mul(int(b))),
@@ -449,6 +458,19 @@ fn run(
         match eval(t, r, input, &get, &mut mem) {
             Some(v) => {
                 let l = alloc.map_or(Loc::None, |a| a.loc(r));
+                if alloc.is_some() && t.get(r).is_call() {
+                    // The helper clobbers every caller-saved register.
+                    for (k, reg) in regs.iter_mut().enumerate() {
+                        let x = if k < 32 {
+                            Reg::x(k as u8)
+                        } else {
+                            Reg::d(k as u8 - 32)
+                        };
+                        if !regalloc::CALLEE_SAVED.has(x) {
+                            *reg = 0x7FF4_DEAD_0000_0000 | k as u64;
+                        }
+                    }
+                }
                 write(&mut vals, &mut regs, &mut spill, l, r, v);
             }
             None => {

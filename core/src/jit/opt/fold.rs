@@ -3,8 +3,8 @@
 //! The rule writers' contract:
 //! - rules key on `(op, left operand's op, right operand's op)` in one `match`, most
 //!   specific first; a non-ref operand, or a ref the loop pass marked as loop-carried
-//!   (the PHI barrier: its definition does not hold across the back-edge, so no rule may
-//!   look through it), shows as `NOP` ("any");
+//!   (the PHI barrier: looking through it would add loop-carried values, see `loop.rs`),
+//!   shows as `NOP` ("any");
 //! - a rule keeps the result type: it returns a ref of the same type, a constant of that
 //!   type, or a retry with an instruction of that type;
 //! - rules only reduce strength (constants move right, chains shorten, expensive ops

@@ -17,7 +17,9 @@
 //!   parallel (a swap of two variables is a PHI cycle); every PHI's right side that is
 //!   itself a varying pre-roll ref has its own PHI;
 //! - fold never looks through a loop-carried ref while the body is emitted (the PHI
-//!   barrier), because its definition does not hold across the back-edge;
+//!   barrier): rewriting `(i + 1) + 1` as `i + 2` would make the body reference one more
+//!   loop-carried value (one more PHI, a longer live range) for no gain. Correctness does
+//!   not depend on it: PHIs are computed from the body's actual references afterwards;
 //! - pre-roll snapshots are copied into the body with substituted refs, merged with the
 //!   loop snapshot for the slots they do not mention (modified by earlier iterations);
 //! - a loop-carried value that changes type (a slot loaded as `num` that ends the
