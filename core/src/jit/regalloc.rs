@@ -227,6 +227,20 @@ impl Allocation {
         }
     }
 
+    /// The constants the emitter loads into their registers just before instruction `i`
+    /// (their live interval starts there; a constant the loop body uses is loaded before
+    /// `LOOP`, once).
+    pub fn consts_loaded_before(&self, i: Ref) -> impl Iterator<Item = (Ref, Reg)> + '_ {
+        let pos = 2 * i.idx() as u32 - 1;
+        self.intervals
+            .iter()
+            .filter(move |iv| iv.r.is_const() && iv.start == pos)
+            .filter_map(|iv| match self.loc(iv.r) {
+                Loc::Reg(r) => Some((iv.r, r)),
+                _ => None,
+            })
+    }
+
     /// Where an exit through snapshot `n` finds each slot's value, and each frame's
     /// function: `(slot, location)` for entries, in entry order.
     pub fn snapshot_locs(&self, t: &Trace, n: usize) -> Vec<(i16, SnapLoc)> {

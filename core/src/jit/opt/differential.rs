@@ -379,13 +379,9 @@ fn run(
     loop {
         if let Some(a) = alloc {
             // Constants whose interval starts just before this instruction are loaded now.
-            for iv in a
-                .intervals
-                .iter()
-                .filter(|iv| iv.r.is_const() && iv.start + 1 == 2 * p as u32)
-            {
-                if let Loc::Reg(x) = a.loc(iv.r) {
-                    regs[x.num() as usize + if x.is_fp() { 32 } else { 0 }] = const_bits(t, iv.r);
+            if p < last {
+                for (k, x) in a.consts_loaded_before(Ref::from_idx(p)) {
+                    regs[x.num() as usize + if x.is_fp() { 32 } else { 0 }] = const_bits(t, k);
                 }
             }
         }
