@@ -369,7 +369,9 @@ impl Trace {
     pub fn truncate(&mut self, r: Ref) {
         self.ins.truncate(r.idx());
         self.snaps.retain(|s| s.r <= r);
-        self.chain = [0; NUM_OPS];
+        for op in super::op::OPS.iter().filter(|o| !o.is_const()) {
+            self.chain[*op as usize] = 0;
+        }
         for i in 1..self.ins.len() {
             let op = self.ins[i].op;
             self.ins[i].prev = self.chain[op as usize];
@@ -601,5 +603,31 @@ mod tests {
         t.nop(c);
         assert_eq!(t.chain(Op::LOOP).collect::<Vec<_>>(), [a]);
         assert_eq!(t.op(b), Op::NOP);
+    }
+
+    #[test]
+    fn truncate_rebuilds_chains_and_drops_snapshots() {
+        let mut t = Trace::default();
+        let ins = Ins::new(Op::LOOP, IrT::new(IrType::NIL), 0, 0);
+        let a = t.append(ins).unwrap();
+        t.snaps.push(crate::jit::snapshot::Snapshot::new(
+            t.next_ref(),
+            1,
+            0,
+            Vec::new(),
+        ));
+        let b = t.append(ins).unwrap();
+        t.snaps.push(crate::jit::snapshot::Snapshot::new(
+            t.next_ref(),
+            2,
+            0,
+            Vec::new(),
+        ));
+        t.append(ins).unwrap();
+        t.truncate(b);
+        assert_eq!(t.next_ref(), b);
+        assert_eq!(t.chain(Op::LOOP).collect::<Vec<_>>(), [a]);
+        assert_eq!(t.snaps.len(), 1);
+        crate::jit::ir::verify(&t).unwrap();
     }
 }
