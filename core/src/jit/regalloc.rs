@@ -380,7 +380,10 @@ pub fn allocate_in(t: &Trace, gprs: RegSet, fprs: RegSet) -> Allocation {
         .filter(|r| t.get(*r).is_call())
         .map(|r| 2 * r.idx() as u32)
         .collect();
-    let crosses = |s: u32, e: u32| calls.iter().any(|&c| s < c && e > c + 1);
+    // Defined before the call and needed after it: read later, or by the snapshot of the
+    // call itself when it is a guard (its exit comes after the helper ran). Arguments
+    // consumed by the call (`e == c`) and its result (`s == c + 1`) do not cross it.
+    let crosses = |s: u32, e: u32| calls.iter().any(|&c| s < c && e > c);
     let mut ivs = Vec::new();
     for r in t.ins_refs() {
         let ins = t.get(r);
