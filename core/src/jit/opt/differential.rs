@@ -510,7 +510,7 @@ fn random_traces_agree() {
         verify(&raw).unwrap();
         let mut opt = raw.clone();
         opt.passes = Passes::ALL;
-        let (opt, looped) = optimize(opt).unwrap();
+        let (opt, looped) = optimize(opt, true).unwrap();
         verify(&opt).unwrap_or_else(|e| panic!("case {case}: {e}"));
         let alloc = regalloc::allocate(&opt);
         regalloc::verify(&opt, &alloc).unwrap_or_else(|e| panic!("case {case}: {e}"));
@@ -605,7 +605,7 @@ fn random_traces_exercise_memory_optimizations() {
         let loads = count(&raw, &[Op::HLOAD, Op::ALOAD], 1, raw.num_ins());
         let mut opt = raw.clone();
         opt.passes = Passes::ALL;
-        let (opt, looped) = optimize(opt).unwrap();
+        let (opt, looped) = optimize(opt, true).unwrap();
         if !looped {
             continue;
         }

@@ -468,7 +468,11 @@ mod tests {
         let n = t.sload(3, IrType::INT, SloadFlags::TYPECHECK).unwrap();
         let big = t.guard(Op::ABC, n, k5).unwrap();
         assert_ne!(big, Ref::NONE);
-        assert_eq!(t.guard(Op::ABC, n, k3), Ok(Ref::NONE), "3 < n follows from 5 < n");
+        assert_eq!(
+            t.guard(Op::ABC, n, k3),
+            Ok(Ref::NONE),
+            "3 < n follows from 5 < n"
+        );
         let k7 = t.kint(7).unwrap();
         assert_ne!(t.guard(Op::ABC, n, k7), Ok(Ref::NONE));
         assert_eq!(t.guard(Op::ABC, k3, k5), Err(IrError::GuardAlwaysFails));

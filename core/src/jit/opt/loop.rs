@@ -38,14 +38,17 @@ use crate::jit::snapshot::Snapshot;
 pub const MAX_PHIS: usize = 64;
 
 /// Unrolls the loop. Requires that the last snapshot is the loop snapshot (taken at the
-/// back-edge, after the last instruction). Returns `Ok(false)`, leaving the trace as it
-/// was, when the loop is type-unstable or there is no loop snapshot.
+/// back-edge, after the last instruction, in the start frame). Returns `Ok(false)`,
+/// leaving the trace as it was, when the loop is type-unstable or there is no loop
+/// snapshot.
 pub fn run(t: &mut Trace) -> Result<bool, IrError> {
     let invar = t.next_ref();
     let Some(loop_snap) = t.snaps.last().cloned() else {
         return Ok(false);
     };
-    if loop_snap.r != invar || t.loop_ref.is_some() {
+    // A loop comes back to the frame it started in.
+    let start_frame = loop_snap.frames.len() == 1 && loop_snap.frames[0].base == 0;
+    if loop_snap.r != invar || t.loop_ref.is_some() || !start_frame {
         return Ok(false);
     }
     let saved = t.clone();
