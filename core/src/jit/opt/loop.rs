@@ -23,8 +23,8 @@
 //! - pre-roll snapshots are copied into the body with substituted refs, merged with the
 //!   loop snapshot for the slots they do not mention (modified by earlier iterations);
 //! - a loop-carried value that changes type (a slot loaded as `num` that ends the
-//!   iteration as `int` is converted; anything else) makes the pass undo itself and report
-//!   `false`: the trace stays a straight trace.
+//!   iteration as `int` is converted; anything else), or a guard that always fails in the
+//!   body, makes the pass undo itself and report `false`: the trace stays a straight trace.
 
 use alloc::collections::BTreeSet;
 use alloc::vec;
@@ -54,7 +54,9 @@ pub fn run(t: &mut Trace) -> Result<bool, IrError> {
     let saved = t.clone();
     match unroll(t, &loop_snap, invar) {
         Ok(true) => Ok(true),
-        Ok(false) | Err(IrError::LoopUnstable) => {
+        // A guard that always fails in the second iteration (a flipped boolean) makes the
+        // loop unstable too: the recorder may unroll another iteration instead.
+        Ok(false) | Err(IrError::LoopUnstable | IrError::GuardAlwaysFails) => {
             *t = saved;
             Ok(false)
         }
@@ -332,6 +334,21 @@ mod tests {
         assert!(!run(&mut t).unwrap());
         assert_eq!(dump(&t), before);
         assert_eq!(t.loop_ref, None);
+    }
+
+    #[test]
+    fn flipped_boolean_undoes() {
+        // `while x == 0 do x = 1 end`: the body's guard `1 == 0` always fails.
+        let mut t = Trace::default();
+        let x = t.sload(0, IrType::INT, SloadFlags::TYPECHECK).unwrap();
+        snap(&mut t, 0, 1, &[]);
+        let zero = t.kint(0).unwrap();
+        t.guard(Op::EQ, x, zero).unwrap();
+        let one = t.kint(1).unwrap();
+        snap(&mut t, 0, 1, &[(0, one)]);
+        let before = dump(&t);
+        assert!(!run(&mut t).unwrap());
+        assert_eq!(dump(&t), before);
     }
 
     #[test]
