@@ -4,4 +4,6 @@
 pub mod a64;
 pub mod ir;
 pub mod opt;
+pub mod params;
 pub mod regalloc;
+pub mod snapshot;

@@ -1,1 +1,0 @@
-//! The trace IR: a flat list of typed SSA instructions, constants kept apart, snapshots.

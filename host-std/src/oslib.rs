@@ -1,0 +1,4 @@
+//! The `os` library for processes.
+
+pub mod files;
+pub mod time;
