@@ -679,6 +679,22 @@ fn io_files_in_a_temp_dir() {
 }
 
 #[test]
+fn io_popen_in_both_directions() {
+    let script = "io.write('before ') local p = io.popen('echo hi; echo there') \
+                  print(p:read('*l'), p:read('*a')) print(p:close()) \
+                  print(io.popen('true', 'x')) \
+                  local w = io.popen('cat', 'w') w:write('to cat\\n') print(w:close()) \
+                  print(io.type(p))";
+    let r = crescent(&["-e", script]).run();
+    ok(&r);
+    // The output written before popen is flushed first, as LuaJIT's fflush(NULL) does.
+    assert_eq!(
+        r.stdout,
+        "before hi\tthere\n\ntrue\nnil\ttrue: Invalid argument\t22\nto cat\ntrue\nclosed file\n"
+    );
+}
+
+#[test]
 fn io_read_from_stdin() {
     let r = crescent(&[
         "-e",

@@ -487,7 +487,19 @@ fn io_tmpfile(vm: &mut Vm) -> Result<usize, LuaError> {
 }
 
 fn io_popen(vm: &mut Vm) -> Result<usize, LuaError> {
-    Err(vm.rt_error("'popen' not supported"))
+    let cmd = vm.check_bytes(1)?;
+    let mode = vm.opt_bytes(2, b"r")?;
+    // Like LuaJIT's `fflush(NULL)`: the command's output follows ours.
+    if let Some(s) = streams(vm) {
+        s.flush_all();
+    }
+    match open::popen(cmd, mode) {
+        Ok(stream) => {
+            let f = new_file(vm, stream)?;
+            vm.ret1(f)
+        }
+        Err(e) => fail(vm, &e),
+    }
 }
 
 /// Opens the io library: the `io` table, the file metatable, and the standard handles over

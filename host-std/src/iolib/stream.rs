@@ -42,6 +42,8 @@ pub enum Device {
     Stdout,
     /// The process's standard error.
     Stderr,
+    /// A command started by `io.popen`: its standard output (mode `r`) or input (`w`).
+    Pipe(std::process::Child),
     /// In-memory bytes, for tests: reads consume `input`, writes append to `output`.
     Memory {
         /// Bytes still to be read.
@@ -57,6 +59,10 @@ impl Device {
             Device::File(f) => f.read(buf),
             Device::Stdin => io::stdin().lock().read(buf),
             Device::Memory { input, .. } => input.read(buf),
+            Device::Pipe(child) => match child.stdout.as_mut() {
+                Some(out) => out.read(buf),
+                None => Err(io::Error::from_raw_os_error(libc::EBADF)),
+            },
             Device::Stdout | Device::Stderr => Err(io::Error::from_raw_os_error(libc::EBADF)),
         }
     }
@@ -75,6 +81,10 @@ impl Device {
                 output.extend_from_slice(buf);
                 Ok(())
             }
+            Device::Pipe(child) => match child.stdin.as_mut() {
+                Some(input) => input.write_all(buf),
+                None => Err(io::Error::from_raw_os_error(libc::EBADF)),
+            },
             Device::Stdin => Err(io::Error::from_raw_os_error(libc::EBADF)),
         }
     }
@@ -83,6 +93,7 @@ impl Device {
         match self {
             Device::File(f) => f.seek(pos),
             Device::Memory { input, .. } => input.seek(pos),
+            Device::Pipe(_) => Err(io::Error::from_raw_os_error(libc::ESPIPE)),
             // Standard streams may be files (`< input.txt`): seek the descriptor itself.
             Device::Stdin => seek_fd(0, pos),
             Device::Stdout => seek_fd(1, pos),
@@ -152,6 +163,15 @@ impl Stream {
     pub fn set_access(&mut self, read: bool, write: bool) {
         self.can_read = read;
         self.can_write = write;
+    }
+
+    /// A stream over a started command (`io.popen`): reading its output if it was spawned
+    /// with a piped stdout, else writing to its piped stdin.
+    pub fn pipe(child: std::process::Child) -> Stream {
+        let reading = child.stdout.is_some();
+        let mut s = Stream::new(Device::Pipe(child), Buffering::Full(BUFSIZE));
+        s.set_access(reading, !reading);
+        s
     }
 
     /// An in-memory stream reading `input` (tests).
@@ -458,16 +478,19 @@ impl Stream {
         self.rbuf.clear();
         self.rpos = 0;
         let dev = self.device.take().ok_or_else(Self::closed_error)?;
-        let synced = match dev {
-            // Dropping the file closes it; report errors of the final flush only, as
-            // `fclose` reports what it could not write.
-            Device::File(f) => {
-                drop(f);
-                Ok(())
+        let finished = match dev {
+            // Closing the command's input lets it finish; then reap it (`pclose`). Its
+            // exit status is not an error (Lua 5.1 returns true once `pclose` succeeds).
+            Device::Pipe(mut child) => {
+                drop(child.stdin.take());
+                drop(child.stdout.take());
+                child.wait().map(|_| ())
             }
+            // Dropping a file closes it; errors are those of the final flush, as `fclose`
+            // reports what it could not write.
             _ => Ok(()),
         };
-        flushed.and(synced)
+        flushed.and(finished)
     }
 
     /// A stable identity for `tostring` (`file (0x...)`).
@@ -478,8 +501,13 @@ impl Stream {
 
 impl Drop for Stream {
     fn drop(&mut self) {
-        // Like `exit()` flushing every C stream: data written is never silently lost.
-        let _ = self.flush();
+        // Like `exit()` flushing every C stream: data written is never silently lost; a
+        // command started by `io.popen` is waited for rather than left a zombie.
+        if matches!(self.device, Some(Device::Pipe(_))) {
+            let _ = self.close();
+        } else {
+            let _ = self.flush();
+        }
     }
 }
 
