@@ -389,6 +389,24 @@ fn non_string_error_objects() {
         (r.status, r.stderr.as_str()),
         (1, "crescent: (error object is not a string)\n")
     );
+    let r = crescent(&[
+        "-e",
+        "error(setmetatable({}, {__tostring = function() return 'custom' end}))",
+    ])
+    .run();
+    assert_eq!(r.status, 1);
+    assert!(r
+        .stderr
+        .starts_with("crescent: custom\nstack traceback:\n\t[C]: in function 'error'\n"));
+    let r = crescent(&[
+        "-e",
+        "error(setmetatable({}, {__tostring = function() error('x') end}))",
+    ])
+    .run();
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (1, "crescent: error in error handling\n")
+    );
     let r = crescent(&["-e", "error()"]).run();
     assert_eq!((r.status, r.stderr.as_str()), (1, ""));
     let r = crescent(&["-e", "error(42)"]).run();

@@ -7,7 +7,8 @@
 //!   them afterwards, success or error, so a failed statement leaves the VM clean for the
 //!   next one. The traceback is taken before that reset, while the failing frames exist.
 //! - Error reports follow `lua.c`'s traceback handler: strings and numbers get
-//!   `\nstack traceback:...`; an object with `__tostring` is shown through it; nil prints
+//!   `\nstack traceback:...`; an object with `__tostring` is shown through it (LuaJIT's
+//!   handler does this; a failing `__tostring` is "error in error handling"); nil prints
 //!   nothing; other values print `(error object is not a string)`. Syntax and memory
 //!   errors have no traceback.
 //! - `print`, `io.write` and the REPL share `StdStreams::stdout`; `dofile`/`loadfile`
@@ -185,7 +186,12 @@ impl VmEngine {
             let r = self.vm.tostring(v);
             let m = match r {
                 Ok(s) if s.is_str() || s.is_num() => Some(self.vm.to_display_bytes(s)),
-                _ => None,
+                Ok(_) => None,
+                Err(_) => {
+                    // The handler itself failed: LuaJIT's LUA_ERRERR.
+                    self.vm.reset_stack(depth, top);
+                    return Failure::new(FailureKind::Runtime, "error in error handling");
+                }
             };
             self.vm.reset_stack(depth, top);
             m
