@@ -5,9 +5,9 @@
 //!   metatable is the io library's file metatable (`__index` = the methods, `__gc`,
 //!   `__tostring`); nothing else carries a `FileHandle`, so the payload's type is the test
 //!   for "is a file" (LuaJIT's `UDTYPE_IO_FILE`).
-//! - Every io native has one upvalue, the io environment table ([`Env`] slots): the current
+//! - Every io native has one upvalue, the io environment table (`Env` slots): the current
 //!   default input and output handles, the file metatable and the [`StdStreams`]
-//!   holder. `lines` iterators have their own upvalues (see [`lines_iter`]).
+//!   holder. `lines` iterators have their own upvalues (see `lines_iter`).
 //! - Handles are rooted by being arguments, upvalues or table entries; no native keeps a
 //!   `Value` in a Rust local across a call into Lua (none calls into Lua).
 //!
@@ -51,7 +51,8 @@ enum Env {
 struct StreamsHolder(StdStreams);
 
 /// The payload of userdata `v`, if it is a full userdata with one, cloned out through `f`.
-fn with_payload<R>(v: Value, f: impl FnOnce(&dyn Any) -> Option<R>) -> Option<R> {
+/// The one place the host looks inside a userdata.
+pub(crate) fn with_payload<R>(v: Value, f: impl FnOnce(&dyn Any) -> Option<R>) -> Option<R> {
     if !v.has_tag(tag::USERDATA) {
         return None;
     }

@@ -10,8 +10,7 @@ use super::files;
 use super::time::{self, Date, DateFields};
 use crate::iolib::open::FileError;
 use crate::iolib::StdStreams;
-use crescent_core::object::Userdata;
-use crescent_core::value::{tag, Value};
+use crescent_core::value::Value;
 use crescent_core::vm::{LuaError, NativeFn, Vm};
 use std::ffi::CString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -19,17 +18,9 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 struct OsEnv(StdStreams);
 
 fn streams(vm: &Vm) -> Option<StdStreams> {
-    let v = vm.upvalue(0);
-    if !v.has_tag(tag::USERDATA) {
-        return None;
-    }
-    // SAFETY: a USERDATA-tagged value points to a live `Userdata`; this one is rooted as
-    // the running native's upvalue. Only a clone of the payload leaves the block.
-    let ud = unsafe { &*v.ptr::<Userdata>() };
-    ud.payload
-        .as_deref()?
-        .downcast_ref::<OsEnv>()
-        .map(|e| e.0.clone())
+    crate::iolib::natives::with_payload(vm.upvalue(0), |p| {
+        p.downcast_ref::<OsEnv>().map(|e| e.0.clone())
+    })
 }
 
 fn fail(vm: &mut Vm, e: &FileError) -> Result<usize, LuaError> {
