@@ -471,3 +471,174 @@ impl Engine for VmEngine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::args;
+    use crate::iolib::Stream;
+
+    struct NoEnv;
+    impl Environment for NoEnv {
+        fn var(&self, _: &str) -> Option<Vec<u8>> {
+            None
+        }
+    }
+
+    fn engine() -> (VmEngine, StdStreams) {
+        let streams = StdStreams::over(
+            Stream::memory(b"line 1\n"),
+            Stream::memory(b""),
+            Stream::memory(b""),
+        );
+        let inv = args::parse(&[b"crescent".to_vec()]).unwrap();
+        (
+            VmEngine::new(&inv, &NoEnv, streams.clone()).unwrap(),
+            streams,
+        )
+    }
+
+    fn run(e: &mut VmEngine, src: &str) -> Result<usize, Failure> {
+        let chunk = e.load(src.as_bytes(), "=test")?;
+        e.call(chunk, ChunkArgs::None)
+    }
+
+    fn stdout(s: &StdStreams) -> String {
+        s.stdout.borrow_mut().flush().unwrap();
+        String::from_utf8(s.stdout.borrow().memory_output().unwrap().to_vec()).unwrap()
+    }
+
+    fn text(f: &Failure) -> String {
+        String::from_utf8_lossy(f.text.as_deref().unwrap_or(b"<none>")).into_owned()
+    }
+
+    #[test]
+    fn incomplete_statements_come_from_the_real_compiler() {
+        let (mut e, _) = engine();
+        for src in ["for i = 1, 2 do", "x = ", "f(", "local t = {", "s = [[long"] {
+            let f = e.load(src.as_bytes(), "=stdin").err().unwrap();
+            assert!(f.is_incomplete(), "{src}: {}", text(&f));
+        }
+        let f = e.load(b"x = = 1", "=stdin").err().unwrap();
+        assert_eq!(f.kind, FailureKind::Syntax);
+        assert!(!f.is_incomplete());
+        assert_eq!(text(&f), "stdin:1: unexpected symbol near '='");
+    }
+
+    #[test]
+    fn results_are_kept_for_print_and_released() {
+        let (mut e, s) = engine();
+        let roots = e.vm.roots.len();
+        let n = run(&mut e, "return 1, nil, 'a'").unwrap();
+        assert_eq!(n, 3);
+        e.print(n).unwrap();
+        assert_eq!(stdout(&s), "1\tnil\ta\n");
+        assert_eq!(e.vm.roots.len(), roots);
+        assert_eq!(run(&mut e, "x = 1").unwrap(), 0);
+        assert_eq!(e.vm.roots.len(), roots);
+    }
+
+    #[test]
+    fn runtime_errors_carry_a_traceback_and_leave_the_vm_usable() {
+        let (mut e, s) = engine();
+        let depth = e.vm.frame_depth();
+        let f = run(&mut e, "local function g() error('deep') end g()").unwrap_err();
+        assert_eq!(f.kind, FailureKind::Runtime);
+        let t = text(&f);
+        assert!(
+            t.starts_with("test:1: deep\nstack traceback:\n\t[C]: in function 'error'\n"),
+            "{t}"
+        );
+        assert_eq!(e.vm.frame_depth(), depth);
+        run(&mut e, "print('still fine')").unwrap();
+        assert_eq!(stdout(&s), "still fine\n");
+        let f = run(&mut e, "error({})").unwrap_err();
+        assert_eq!(text(&f), "(error object is not a string)");
+        let f = run(&mut e, "error(nil)").unwrap_err();
+        assert_eq!(f.text, None);
+    }
+
+    #[test]
+    fn script_arguments_come_from_arg_at_call_time() {
+        let (mut e, s) = engine();
+        e.set_args(&[
+            (-1, b"crescent".to_vec()),
+            (0, b"s.lua".to_vec()),
+            (1, b"a".to_vec()),
+        ]);
+        run(&mut e, "arg[2] = 'b'").unwrap();
+        let chunk = e.load(b"print(select('#', ...), ...)", "=s").unwrap();
+        e.call(chunk, ChunkArgs::FromArgTable).unwrap();
+        assert_eq!(stdout(&s), "2\ta\tb\n");
+    }
+
+    #[test]
+    fn prompts_follow_the_globals() {
+        let (mut e, _) = engine();
+        assert_eq!(e.prompt(false), b"> ");
+        assert_eq!(e.prompt(true), b">> ");
+        run(&mut e, "_PROMPT = 'lua> ' _PROMPT2 = 2").unwrap();
+        assert_eq!(e.prompt(false), b"lua> ");
+        assert_eq!(e.prompt(true), b"2");
+    }
+
+    #[test]
+    fn search_path_expands_double_semicolons() {
+        let (mut e, _) = engine();
+        run(&mut e, "package = package or {} package.path = 'DEF'").unwrap();
+        e.set_search_path("path", Some(b"a/?.lua;;b/?.lua".to_vec()));
+        let n = run(&mut e, "return package.path").unwrap();
+        let path = e.vm.roots[e.vm.roots.len() - n];
+        assert_eq!(e.vm.str_bytes(path), b"a/?.lua;DEF;b/?.lua");
+        e.set_search_path("path", Some(b"only".to_vec()));
+        let n = run(&mut e, "return package.path").unwrap();
+        let path = e.vm.roots[e.vm.roots.len() - n];
+        assert_eq!(e.vm.str_bytes(path), b"only");
+    }
+
+    #[test]
+    fn jit_requests_reach_the_jit_library_or_wait_for_it() {
+        let (mut e, s) = engine();
+        let off = super::super::jit::parse_jit(b"off").unwrap();
+        let opt = super::super::jit::parse_opt(b"hotloop=5,-fold").unwrap();
+        let dump = super::super::jit::parse_jit(b"dump=+rs,out.txt").unwrap();
+        // No `jit` library yet: requests are kept.
+        e.jit_control(&off).unwrap();
+        e.jit_control(&opt).unwrap();
+        assert_eq!(e.pending_jit(), &[off.clone(), opt.clone()]);
+        assert_eq!(e.jit_status(), vec![b"OFF".to_vec()]);
+        // With one, they are calls into it, arguments split as luajit splits them.
+        run(
+            &mut e,
+            "jit = { off = function(...) print('off', select('#', ...)) end, \
+                     status = function() return true, 'fold', 'cse' end, \
+                     opt = { start = function(...) print('opt', ...) end } }",
+        )
+        .unwrap();
+        e.jit_control(&off).unwrap();
+        e.jit_control(&opt).unwrap();
+        assert_eq!(stdout(&s), "off\t0\nopt\thotloop=5\t-fold\n");
+        assert_eq!(
+            e.jit_status(),
+            vec![b"ON".to_vec(), b"fold".to_vec(), b"cse".to_vec()]
+        );
+        // A module that is not installed waits too.
+        e.jit_control(&dump).unwrap();
+        assert_eq!(e.pending_jit().last(), Some(&dump));
+        // An error inside the jit library is reported.
+        run(&mut e, "jit.off = function() error('no way') end").unwrap();
+        let f = e.jit_control(&off).unwrap_err();
+        assert!(text(&f).contains("no way"), "{}", text(&f));
+    }
+
+    #[test]
+    fn io_and_os_are_registered_over_the_given_streams() {
+        let (mut e, s) = engine();
+        run(
+            &mut e,
+            "io.write(io.read(), '|', type(os.time()), '|', io.type(io.stdout))",
+        )
+        .unwrap();
+        assert_eq!(stdout(&s), "line 1|number|file");
+    }
+}
