@@ -379,14 +379,25 @@ impl Stream {
                 };
                 let mut digits = usize::from(!hex && text.last() == Some(&b'0'));
                 digits += self.take_while(&mut text, digit);
+                let mut point = false;
                 if self.peek() == Some(b'.') {
                     text.push(b'.');
                     self.bump();
+                    point = true;
                     digits += self.take_while(&mut text, digit);
                 }
                 if digits == 0 {
+                    // glibc reads "0x." as 0 but fails on "0x" and "."; the bytes stay read.
+                    if hex && point {
+                        return Some(if text.first() == Some(&b'-') {
+                            -0.0
+                        } else {
+                            0.0
+                        });
+                    }
                     return None;
                 }
+                let mantissa = text.len();
                 let exp = if hex { [b'p', b'P'] } else { [b'e', b'E'] };
                 if let Some(e) = self.peek().filter(|c| exp.contains(c)) {
                     text.push(e);
@@ -396,7 +407,9 @@ impl Stream {
                         self.bump();
                     }
                     if self.take_while(&mut text, |c| c.is_ascii_digit()) == 0 {
-                        return None;
+                        // An exponent without digits is consumed but ignored, as glibc
+                        // does ("100ergs" reads 100 and leaves "rgs").
+                        text.truncate(mantissa);
                     }
                 }
             }
@@ -577,7 +590,16 @@ mod tests {
             ]
         );
         assert_eq!(numbers(b"abc"), vec![None]);
-        assert_eq!(numbers(b"1e"), vec![None]);
+        // An exponent marker without digits is eaten and ignored (glibc's scanf).
+        assert_eq!(numbers(b"1e"), vec![Some(1.0), None]);
+        let mut s = Stream::memory(b"100ergs 0x1p+z 0x.p1");
+        assert_eq!(s.read_number(), Some(100.0));
+        assert_eq!(s.read_count(3).unwrap(), b"rgs");
+        assert_eq!(s.read_number(), Some(1.0));
+        assert_eq!(s.read_count(1).unwrap(), b"z");
+        assert_eq!(s.read_number(), Some(0.0));
+        assert_eq!(s.read_all(), b"p1");
+        assert_eq!(numbers(b"0x"), vec![None]);
         assert_eq!(numbers(b"0x1p4"), vec![Some(16.0), None]);
         let inf = numbers(b"inf -Infinity nan");
         assert_eq!(inf[0], Some(f64::INFINITY));
