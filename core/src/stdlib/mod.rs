@@ -6,16 +6,22 @@
 pub mod base;
 pub mod coroutine;
 
-pub mod conv;
-pub mod error;
-pub mod pattern;
-pub mod strformat;
+pub mod bind;
 pub mod bit;
+pub mod conv;
+pub mod debug;
+pub mod error;
+pub mod jitlib;
 pub mod math;
 pub mod package;
+pub mod pattern;
+pub mod strformat;
 pub mod string;
 pub mod strsearch;
 pub mod table;
+
+#[cfg(test)]
+mod luatests;
 
 use crate::vm::{LuaError, Vm};
 
@@ -23,5 +29,12 @@ use crate::vm::{LuaError, Vm};
 pub fn open_libs(vm: &mut Vm) -> Result<(), LuaError> {
     base::open(vm)?;
     coroutine::open(vm)?;
+    string::open(vm)?;
+    table::open(vm)?;
+    math::open(vm)?;
+    bit::open(vm)?;
+    debug::open(vm)?;
+    jitlib::open(vm)?;
+    package::open(vm)?;
     Ok(())
 }
