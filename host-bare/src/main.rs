@@ -78,8 +78,14 @@ extern "C" fn crescent_bare_main(started_at_el: u64) -> ! {
         (mmu::layout::code_end() - mmu::layout::code_start()) / 1024,
     );
 
-    let mut buf = [0u8; 256];
-    let cmdline = semihosting::cmdline(&mut buf).unwrap_or("");
+    let mut buf = [0u8; 4096];
+    let Some(cmdline) = semihosting::cmdline(&mut buf) else {
+        println!(
+            "cannot read the command line (longer than {} bytes?)",
+            buf.len()
+        );
+        semihosting::exit(EXIT_FAILURE);
+    };
     // The first word is the image path QEMU was given.
     let mut words = cmdline.split_ascii_whitespace().skip(1);
     let status = run(words.next(), &mut words);
