@@ -255,6 +255,14 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
             let r = t.knum(exact_reciprocal(knum(t, b)).unwrap_or(1.0))?;
             retry(MUL, ins.t, a, r)
         }
+        // libm's pow (the interpreter's) returns exactly these for y = 0, 1, 2, -1.
+        (POW, _, KNUM) if knum(t, b) == 0.0 => Fold::Ref(t.knum(1.0)?),
+        (POW, _, KNUM) if knum(t, b) == 1.0 => Fold::Ref(a),
+        (POW, _, KNUM) if knum(t, b) == 2.0 => retry(MUL, ins.t, a, a),
+        (POW, _, KNUM) if knum(t, b) == -1.0 => {
+            let one = t.knum(1.0)?;
+            retry(DIV, ins.t, one, a)
+        }
         (NEG, NEG, _) => Fold::Ref(t.get(a).a()),
         (ABS, NEG, _) => retry(ABS, ins.t, t.get(a).a(), Ref::NONE),
         (ABS, ABS, _) => Fold::Ref(a),
@@ -544,5 +552,46 @@ mod tests {
 0004 >  nil GT     0003  0001
 "
         );
+    }
+
+    #[test]
+    fn pow_with_small_exponents_matches_libm() {
+        let xs = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            -3.25,
+            1e300,
+            -1e-310,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for y in [0.0, -0.0, 1.0, 2.0, -1.0] {
+            for x in xs {
+                let mut t = folding();
+                let s = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+                let k = t.knum(y).unwrap();
+                let r = t.emit(Op::POW, N, s.0, k.0).unwrap();
+                // Evaluate the folded form on x.
+                let ins = *t.get(r);
+                let val = |r: Ref| if r == s { x } else { t.num_value(r).unwrap() };
+                let got = match ins.op {
+                    _ if r == s => x,
+                    _ if r.is_const() => t.num_value(r).unwrap(),
+                    Op::MUL => val(ins.a()) * val(ins.b()),
+                    Op::DIV => val(ins.a()) / val(ins.b()),
+                    op => panic!("pow folded to {op}"),
+                };
+                assert_ne!(ins.op, Op::POW, "x^{y} folds");
+                assert_eq!(got.to_bits(), libm::pow(x, y).to_bits(), "{x}^{y}");
+            }
+        }
+        let mut t = folding();
+        let s = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let k = t.knum(3.0).unwrap();
+        let p = t.emit(Op::POW, N, s.0, k.0).unwrap();
+        assert_eq!(t.op(p), Op::POW);
     }
 }
