@@ -271,8 +271,8 @@ fn eval(
         Op::MOD => num(num_mod(f(a), f(b))),
         Op::NEG if ins.ty() == IrType::NUM => num(-f(a)),
         Op::ABS => num(f(a).abs()),
-        Op::MIN => num(if f(b) < f(a) { f(b) } else { f(a) }),
-        Op::MAX => num(if f(b) > f(a) { f(b) } else { f(a) }),
+        Op::MIN => num(if f(a) < f(b) { f(a) } else { f(b) }),
+        Op::MAX => num(if f(a) > f(b) { f(a) } else { f(b) }),
         Op::FPMATH => num(Fpm::from_u16(ins.op2)?.eval(f(a))),
         Op::POW => num(libm::pow(f(a), f(b))),
         Op::CALLN => {

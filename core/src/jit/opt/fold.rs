@@ -12,8 +12,11 @@
 //! - numbers are IEEE doubles and the result must be bit-identical to the interpreter's:
 //!   `x + 0` is not `x` (`-0 + 0` is `+0`) but `x + -0` and `x - 0` are; `x - x` is not
 //!   `0` (NaN, infinities); `x == x` is not true for numbers (NaN). Constant folding uses
-//!   the interpreter's formulas: `%` is `a - floor(a/b)*b`, `math.min(a, b)` is
-//!   `b < a ? b : a`, math functions come from `libm` as in the VM's `math` library;
+//!   the interpreter's formulas: `%` is `a - floor(a/b)*b`, `^` is `libm::pow`, a
+//!   `math.min` step is `a < b ? a : b` and a `math.max` step `a > b ? a : b` (LuaJIT's
+//!   SSE order, as `stdlib/math.rs` computes them: NaN and signed zeros depend on the
+//!   order, so MIN/MAX are not commutative), math functions come from `libm` as in the
+//!   VM's `math` library;
 //! - the sign and payload of a NaN are not part of a number's value (every NaN is
 //!   canonicalized when it is boxed, see `value.rs`), so `x * -1` may become `-x`. The
 //!   emitter must canonicalize numbers it stores to the VM stack or heap: `fneg`/`fabs`
@@ -133,17 +136,17 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
                 MOD => num_mod(x, y),
                 POW => libm::pow(x, y),
                 MIN => {
-                    if y < x {
-                        y
-                    } else {
+                    if x < y {
                         x
+                    } else {
+                        y
                     }
                 }
                 _ => {
-                    if y > x {
-                        y
-                    } else {
+                    if x > y {
                         x
+                    } else {
+                        y
                     }
                 }
             };
@@ -383,10 +386,13 @@ mod tests {
             (Op::MOD, -5.5, 2.0, 0.5),
             (Op::MOD, 5.0, -3.0, -1.0),
             (Op::POW, 2.0, 10.0, 1024.0),
-            (Op::MIN, 0.0, -0.0, 0.0),
-            (Op::MIN, -0.0, 0.0, -0.0),
-            (Op::MAX, 0.0, -0.0, 0.0),
+            // luajit: min(0, -0) is -0, min(-0, 0) is 0, max(0, -0) is -0.
+            (Op::MIN, 0.0, -0.0, -0.0),
+            (Op::MIN, -0.0, 0.0, 0.0),
+            (Op::MAX, 0.0, -0.0, -0.0),
+            (Op::MAX, -0.0, 0.0, 0.0),
             (Op::MAX, 1.0, 3.0, 3.0),
+            (Op::MIN, f64::NAN, 1.0, 1.0),
         ];
         for &(op, x, y, want) in cases {
             let (kx, ky) = (t.knum(x).unwrap(), t.knum(y).unwrap());
