@@ -266,6 +266,7 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
             let one = t.knum(1.0)?;
             retry(DIV, ins.t, one, a)
         }
+        // -(-x) is x for numbers and wrapping integers alike.
         (NEG, NEG, _) => Fold::Ref(t.get(a).a()),
         (ABS, NEG, _) => retry(ABS, ins.t, t.get(a).a(), Ref::NONE),
         (ABS, ABS, _) => Fold::Ref(a),
@@ -298,7 +299,6 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
             retry(ADD, ins.t, inner.a(), k)
         }
         (BNOT, BNOT, _) => Fold::Ref(t.get(a).a()),
-        (NEG, _, _) if ty == IrType::INT && lop == NEG => Fold::Ref(t.get(a).a()),
 
         _ => Fold::Emit,
     })
