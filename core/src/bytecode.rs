@@ -22,6 +22,33 @@
 //! `RK(x)`: if `x & BITRK` the operand is constant `K(x & !BITRK)`, else register `R(x)`.
 //! Comparison and test instructions are followed by a `JMP` that is taken when the
 //! condition holds as stated below; otherwise the `JMP` is skipped (`pc++`).
+//!
+//! What the compiler (`frontend`) relies on and guarantees:
+//! - On function entry, registers `num_params..max_stack` are nil: the compiler emits no
+//!   `LOADNIL` for locals declared before the first jump target when they need nil.
+//! - Every `JMP` jumps forward. Backward jumps are only the loop back-edges `LOOP`,
+//!   `FORLOOP` and `TFORLOOP`, and every iteration of every loop executes exactly one of them.
+//! - `while c do body end` is: `c` (false exits forward) `body` `[CLOSE]` `LOOP` (back to `c`).
+//!   `repeat body until c` is: `body` `c` (true jumps forward to the exit) `[CLOSE a]`
+//!   `LOOP` (back to `body`), then at the exit `[CLOSE a]`: when a local of the body is
+//!   captured by a closure, both the back-edge and the exit close it (a fresh upvalue per
+//!   iteration).
+//! - Numeric `for`: `FORPREP A` jumps to its `FORLOOP A` at the end; `R(A+3)` is the visible
+//!   loop variable; the body closes captured loop variables with `CLOSE A+3` before `FORLOOP`.
+//! - Generic `for` (5.2 layout): with `base` = the generator slot,
+//!   `JMP` to the `TFORCALL`; body; `TFORCALL base C` (C = number of loop variables);
+//!   `TFORLOOP base+2 sBx` back to the body. The call takes the generator, state and control
+//!   from `R(base..base+2)` and writes its results to `R(base+3..base+2+C)` (`nil`-padded,
+//!   extra ones dropped); `max_stack` leaves room for `base+6` so the interpreter can copy
+//!   the three to `R(base+3..base+5)` and call there, as 5.2 does. `TFORLOOP` then tests
+//!   `R(base+3)` and, if it is not nil, copies it to the control slot `R(base+2)` and jumps.
+//! - `CLOSURE A Bx` is followed by `num_upvals` of the new function pseudo-instructions:
+//!   `MOVE 0 B` (capture local `R(B)`) or `GETUPVAL 0 B` (share upvalue `B`); the
+//!   interpreter skips them after building the closure.
+//! - `SETLIST A B 0` is followed by a raw word holding C (more than `MAXARG_C` batches).
+//! - Line info: `lines[pc]` follows 5.1: mostly the line of the last token consumed when the
+//!   instruction was emitted; `CALL` carries the line of its `(`, `FORLOOP`, `TFORCALL` and
+//!   `TFORLOOP` the line of the `for`, `LOOP` the line of the body's last token.
 
 use core::fmt;
 

@@ -1,0 +1,416 @@
+//! Calls and returns: frame setup (`precall`), result placement (`poscall`), upvalue
+//! capture and closing, `pcall`/`xpcall` frames, and the protected `execute` driver.
+//!
+//! Invariants:
+//! - `precall` either pushes a Lua frame (returns `true`; the dispatch loop runs it) or
+//!   runs a native to completion and places its results at the callee's slot (`false`).
+//! - A `Pcall`/`Xpcall` frame sits below the frame of its callee. When the callee returns
+//!   (or a native callee completes) the marker is *finished*: `true` is put before the
+//!   results. When an error unwinds to it, the frames above are dropped, upvalues above
+//!   the callee closed, and `false, err` returned. Because these are VM frames and not
+//!   native recursion, a coroutine can yield across `pcall`.
+//! - `execute(stop)` runs until the frame at index `stop` returns; errors are caught by the
+//!   innermost marker at index `>= stop`, or propagate with the frames left in place (the
+//!   catcher truncates them, so tracebacks can still be taken).
+
+use alloc::string::String;
+
+use crate::bytecode::ProtoDesc;
+use crate::gc::{GcHeader, Kind};
+use crate::object::function::NativeKind;
+use crate::object::{Frame, FrameKind, LuaFunction, NativeFunction, UpVal};
+use crate::value::Value;
+use crate::vm::meta::Tm;
+use crate::vm::{LuaError, Vm, MAX_CCALLS};
+
+/// Extra slots a native may push without checking (LUA_MINSTACK).
+pub const MIN_STACK: usize = 20;
+
+/// Compiles a chunk with the front end.
+pub(crate) fn compile(source: &[u8], chunkname: &str) -> Result<ProtoDesc, String> {
+    crate::frontend::compile(source, chunkname).map_err(|e| e.message)
+}
+
+impl Vm {
+    /// Makes sure `n` more slots exist above the running thread's top.
+    pub(crate) fn grow_stack(&mut self, n: usize) -> Result<(), LuaError> {
+        let need = self.th().top + n;
+        self.ensure_stack(need)
+    }
+
+    /// Makes sure the running thread's stack has `need` slots.
+    #[inline]
+    pub(crate) fn ensure_stack(&mut self, need: usize) -> Result<(), LuaError> {
+        if need <= self.th().stack.len() {
+            return Ok(());
+        }
+        if need > self.max_stack {
+            return Err(self.rt_error("stack overflow"));
+        }
+        self.check_mem(need * 8)?;
+        let d = self.th_mut().grow(need);
+        self.heap.account(d);
+        Ok(())
+    }
+
+    /// The open upvalue for stack slot `idx` of the running thread (created if needed).
+    pub(crate) fn find_upval(&mut self, idx: usize) -> *mut UpVal {
+        let th = self.th_mut();
+        let mut pos = th.open_upvals.len();
+        while pos > 0 {
+            let uv = th.open_upvals[pos - 1];
+            // SAFETY: open upvalues of a live thread are live.
+            let i = unsafe { (*uv).index };
+            if i == idx {
+                return uv;
+            }
+            if i < idx {
+                break;
+            }
+            pos -= 1;
+        }
+        let v: *mut Value = &mut th.stack[idx];
+        let uv = self.heap.alloc(UpVal {
+            hdr: GcHeader::new(Kind::UpVal),
+            v,
+            closed: Value::NIL,
+            index: idx,
+            owner: self.cur,
+        });
+        self.th_mut().open_upvals.insert(pos, uv);
+        uv
+    }
+
+    /// Closes the running thread's open upvalues at stack slots `>= level`.
+    #[inline]
+    pub(crate) fn close_upvals(&mut self, level: usize) {
+        let th = self.th_mut();
+        while let Some(&uv) = th.open_upvals.last() {
+            // SAFETY: open upvalues are live and `v` points into this thread's stack.
+            unsafe {
+                if (*uv).index < level {
+                    break;
+                }
+                (*uv).closed = *(*uv).v;
+                (*uv).v = &mut (*uv).closed;
+                (*uv).owner = core::ptr::null_mut();
+            }
+            th.open_upvals.pop();
+        }
+    }
+
+    /// Prepares a call of the value at stack slot `func` with `nargs` arguments above it.
+    /// Returns `true` if a Lua frame was pushed (to be run by the dispatch loop), `false`
+    /// if a native ran and its results were placed (see `poscall`).
+    pub(crate) fn precall(
+        &mut self,
+        func: usize,
+        mut nargs: usize,
+        nresults: i32,
+    ) -> Result<bool, LuaError> {
+        let mut fv = self.th().stack[func];
+        if !fv.is_func() {
+            let h = self.metamethod(fv, Tm::Call);
+            if h.is_nil() {
+                let reg = match self.th().frames.last() {
+                    Some(f) if f.kind == FrameKind::Lua && func >= f.base => {
+                        Some((func - f.base) as u32)
+                    }
+                    _ => None,
+                };
+                return Err(self.op_error(fv, "call", reg));
+            }
+            self.ensure_stack(func + nargs + 2)?;
+            let st = &mut self.th_mut().stack;
+            st.copy_within(func..func + nargs + 1, func + 1);
+            st[func] = h;
+            nargs += 1;
+            fv = h;
+        }
+        if self.th().frames.len() >= self.max_frames {
+            return Err(self.rt_error("stack overflow"));
+        }
+        // SAFETY: a function value points to a live function; its header gives its kind.
+        let kind = unsafe { (*fv.ptr::<GcHeader>()).kind };
+        if kind == Kind::LuaFn {
+            // SAFETY: checked the kind; a Lua function's proto is live.
+            let p = unsafe { &*(*fv.ptr::<LuaFunction>()).proto };
+            let np = p.num_params as usize;
+            let ms = p.max_stack as usize;
+            let (base, nvar) = if p.is_vararg {
+                let base = func + 1 + nargs;
+                self.ensure_stack(base + ms)?;
+                let st = &mut self.th_mut().stack;
+                for i in 0..np {
+                    st[base + i] = if i < nargs {
+                        st[func + 1 + i]
+                    } else {
+                        Value::NIL
+                    };
+                }
+                st[base + np..base + ms].fill(Value::NIL);
+                (base, nargs.saturating_sub(np))
+            } else {
+                let base = func + 1;
+                self.ensure_stack(base + ms)?;
+                let st = &mut self.th_mut().stack;
+                st[base + nargs.min(np)..base + ms.max(nargs)].fill(Value::NIL);
+                (base, 0)
+            };
+            let th = self.th_mut();
+            th.frames.push(Frame {
+                func,
+                base,
+                top: base + ms,
+                pc: 0,
+                nresults,
+                kind: FrameKind::Lua,
+                nvarargs: nvar,
+                tailcalls: 0,
+            });
+            th.top = base + ms;
+            return Ok(true);
+        }
+        // Native function.
+        // SAFETY: the kind is `NativeFn`.
+        let (f, nkind) = unsafe {
+            let nf = &*fv.ptr::<NativeFunction>();
+            (nf.f, nf.kind)
+        };
+        self.ensure_stack(func + 1 + nargs + MIN_STACK)?;
+        match nkind {
+            NativeKind::Normal => {
+                let th = self.th_mut();
+                th.frames.push(Frame {
+                    func,
+                    base: func + 1,
+                    top: func + 1 + nargs,
+                    pc: 0,
+                    nresults,
+                    kind: FrameKind::Native,
+                    nvarargs: 0,
+                    tailcalls: 0,
+                });
+                th.top = func + 1 + nargs;
+                let n = f(self)?;
+                let first = self.th().top - n;
+                self.poscall(first, n);
+                Ok(false)
+            }
+            NativeKind::Pcall | NativeKind::Xpcall => {
+                let xp = nkind == NativeKind::Xpcall;
+                let need = if xp { 2 } else { 1 };
+                if nargs < need {
+                    let name = if xp { "xpcall" } else { "pcall" };
+                    let msg = if nargs == 0 || !xp {
+                        alloc::format!("bad argument #1 to '{name}' (value expected)")
+                    } else {
+                        alloc::format!("bad argument #2 to '{name}' (value expected)")
+                    };
+                    return Err(self.rt_error(&msg));
+                }
+                let th = self.th_mut();
+                if xp {
+                    th.stack.swap(func + 1, func + 2);
+                }
+                th.frames.push(Frame {
+                    func,
+                    base: func + 1,
+                    top: func + 1 + nargs,
+                    pc: 0,
+                    nresults,
+                    kind: if xp {
+                        FrameKind::Xpcall
+                    } else {
+                        FrameKind::Pcall
+                    },
+                    nvarargs: 0,
+                    tailcalls: 0,
+                });
+                th.top = func + 1 + nargs;
+                let callee = func + need;
+                if self.precall(callee, nargs - need, -1)? {
+                    return Ok(true);
+                }
+                self.finish_marker(true, Value::NIL);
+                Ok(false)
+            }
+        }
+    }
+
+    /// Returns from the top frame: moves `n` results from slot `first` to the frame's
+    /// function slot, adjusted to the count the caller wanted, and pops the frame.
+    #[inline]
+    pub(crate) fn poscall(&mut self, first: usize, n: usize) {
+        let th = self.th_mut();
+        let f = th.frames.pop().expect("frame to return from");
+        let res = f.func;
+        let st = &mut th.stack[..];
+        if f.nresults < 0 {
+            for j in 0..n {
+                st[res + j] = st[first + j];
+            }
+            th.top = res + n;
+        } else {
+            let want = f.nresults as usize;
+            let k = n.min(want);
+            for j in 0..k {
+                st[res + j] = st[first + j];
+            }
+            for v in &mut st[res + k..res + want] {
+                *v = Value::NIL;
+            }
+            th.top = res + want;
+        }
+    }
+
+    /// Finishes the `pcall`/`xpcall` frame on top: `true` and the callee's results (which
+    /// end at the thread's top), or `false` and `err`.
+    pub(crate) fn finish_marker(&mut self, ok: bool, err: Value) {
+        let th = self.th_mut();
+        let m = *th.frames.last().expect("marker");
+        let callee = m.func + if m.kind == FrameKind::Xpcall { 2 } else { 1 };
+        if ok {
+            let n = th.top - callee;
+            th.stack[callee - 1] = Value::TRUE;
+            self.poscall(callee - 1, n + 1);
+        } else {
+            th.stack[callee - 1] = Value::FALSE;
+            th.stack[callee] = err;
+            self.poscall(callee - 1, 2);
+        }
+    }
+
+    /// After a return: finishes markers whose callee just returned, down to `stop`.
+    #[inline]
+    pub(crate) fn unwind_markers(&mut self, stop: usize) {
+        loop {
+            let th = self.th();
+            if th.frames.len() <= stop {
+                return;
+            }
+            match th.frames.last() {
+                Some(f) if matches!(f.kind, FrameKind::Pcall | FrameKind::Xpcall) => {
+                    self.finish_marker(true, Value::NIL)
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Handles error `e` raised while frames above `stop` were active: if a marker at
+    /// index `>= stop` catches it, unwinds to it and returns `Ok`; else returns the error.
+    pub(crate) fn catch(&mut self, stop: usize, e: LuaError) -> Result<(), LuaError> {
+        let LuaError::Value(mut err) = e else {
+            return Err(e);
+        };
+        let frames = &self.th().frames;
+        let Some(m) = (stop..frames.len())
+            .rev()
+            .find(|&i| matches!(frames[i].kind, FrameKind::Pcall | FrameKind::Xpcall))
+        else {
+            return Err(e);
+        };
+        let mf = frames[m];
+        if mf.kind == FrameKind::Xpcall {
+            // Run the handler on top of the failed frames (so it can take a traceback).
+            let h = self.th().stack[mf.func + 1];
+            let top = self.th().frames.last().map(|f| f.top).unwrap_or(0);
+            let th = self.th_mut();
+            th.top = th.top.max(top);
+            // Extra room, so that a handler can run after a "stack overflow".
+            self.max_frames += 64;
+            let r = self.call1(h, &[err]);
+            self.max_frames -= 64;
+            err = match r {
+                Ok(v) => v,
+                // As 5.1's LUA_ERRERR: the handler itself failed.
+                Err(_) => self.str_unchecked(b"error in error handling"),
+            };
+        }
+        let callee = mf.func + if mf.kind == FrameKind::Xpcall { 2 } else { 1 };
+        self.close_upvals(callee);
+        let th = self.th_mut();
+        let dead_top = th.frames[m..]
+            .iter()
+            .map(|f| f.top)
+            .fold(th.top, usize::max);
+        th.frames.truncate(m + 1);
+        self.finish_marker(false, err);
+        // The unwound frames' values are dead: clear them so they are not kept alive as
+        // stale registers of the caller (whose registers above the results are free).
+        let th = self.th_mut();
+        let from = th.top.min(dead_top);
+        let to = dead_top.min(th.stack.len());
+        th.stack[from..to].fill(Value::NIL);
+        self.unwind_markers(stop);
+        Ok(())
+    }
+
+    /// True when nested native calls have used more than `native_stack_limit` bytes of
+    /// the native stack since the outermost entry into the VM (a guard independent of
+    /// how large each nesting level's frames are, e.g. in debug builds).
+    #[inline]
+    pub(crate) fn native_stack_exhausted(&mut self) -> bool {
+        let marker = 0u8;
+        let here = &marker as *const u8 as usize;
+        if self.ccalls == 0 {
+            self.native_stack_base = here;
+            return false;
+        }
+        self.native_stack_base.saturating_sub(here) > self.native_stack_limit
+    }
+
+    /// Runs Lua frames until the frame at index `stop` returns, catching errors at
+    /// markers above `stop`.
+    pub(crate) fn execute(&mut self, stop: usize) -> Result<(), LuaError> {
+        loop {
+            if self.th().frames.len() <= stop {
+                return Ok(());
+            }
+            match self.run(stop) {
+                Ok(()) => return Ok(()),
+                Err(e) => self.catch(stop, e)?,
+            }
+        }
+    }
+
+    /// Calls the value at stack slot `func` with `nargs` arguments above it, from native
+    /// code: results end up at `func..top`. Nesting is bounded and not yieldable.
+    pub(crate) fn call_at(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+    ) -> Result<(), LuaError> {
+        if self.ccalls >= MAX_CCALLS || self.native_stack_exhausted() {
+            if self.ccalls >= MAX_CCALLS + MAX_CCALLS / 8 {
+                // Error while handling the overflow: give up harder.
+                return Err(self.mem_error());
+            }
+            self.ccalls += 1;
+            let e = self.rt_error("C stack overflow");
+            self.ccalls -= 1;
+            return Err(e);
+        }
+        let stop = self.th().frames.len();
+        // Code called from here is not at this caller's safe point.
+        let gc_ok = core::mem::replace(&mut self.gc_ok, false);
+        self.ccalls += 1;
+        self.th_mut().nny += 1;
+        let cur = self.cur;
+        let r = match self.precall(func, nargs, nresults) {
+            Ok(true) => self.execute(stop),
+            Ok(false) => Ok(()),
+            Err(e) => match self.catch(stop, e) {
+                Ok(()) => self.execute(stop),
+                Err(e) => Err(e),
+            },
+        };
+        debug_assert!(self.cur == cur);
+        self.ccalls -= 1;
+        self.th_mut().nny -= 1;
+        self.gc_ok = gc_ok;
+        r
+    }
+}

@@ -1,0 +1,439 @@
+//! Metamethods: lookup with the absence cache, and the generic (slow-path) operations the
+//! dispatch loop falls back to: indexing chains, arithmetic, comparison, concatenation,
+//! length, equality.
+//!
+//! Invariant: every chain of `__index`/`__newindex` is bounded by [`MAXTAGLOOP`]
+//! ("loop in gettable"); metamethod functions are called through [`Vm::call`], which
+//! bounds native recursion.
+
+use alloc::vec::Vec;
+
+use crate::object::{LuaStr, Table};
+use crate::value::{tag, Value};
+use crate::vm::{LuaError, Vm};
+
+/// Bound on `__index`/`__newindex` chains (PUC's MAXTAGLOOP).
+pub const MAXTAGLOOP: usize = 100;
+
+macro_rules! tms {
+    ($( $name:ident = $s:literal ),* $(,)?) => {
+        /// Metamethod events, in 5.1's order (the first ones are cached as absent).
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        #[repr(u8)]
+        pub enum Tm { $( #[doc = $s] $name, )* }
+        /// Event names, indexed by [`Tm`].
+        pub const TM_NAMES: &[&str] = &[ $( $s, )* ];
+    };
+}
+
+tms! {
+    Index = "__index", NewIndex = "__newindex", Gc = "__gc", Mode = "__mode", Eq = "__eq",
+    Add = "__add", Sub = "__sub", Mul = "__mul", Div = "__div", Mod = "__mod",
+    Pow = "__pow", Unm = "__unm", Len = "__len", Lt = "__lt", Le = "__le",
+    Concat = "__concat", Call = "__call", ToString = "__tostring", Metatable = "__metatable",
+}
+
+/// Number of events.
+pub const TM_COUNT: usize = TM_NAMES.len();
+const _: () = assert!(Tm::Metatable as usize == TM_COUNT - 1);
+
+/// `floor`, inlined: exact for every double (values of magnitude `>= 2^52`, infinities
+/// and NaN are their own floor; the sign of zero is kept).
+#[inline(always)]
+pub fn floor(a: f64) -> f64 {
+    if a.is_nan() || libm::fabs(a) >= 4_503_599_627_370_496.0 {
+        return a;
+    }
+    let t = (a as i64) as f64;
+    let r = if t > a { t - 1.0 } else { t };
+    if r == 0.0 {
+        libm::copysign(r, a)
+    } else {
+        r
+    }
+}
+
+/// Lua 5.1's `%`: `a - floor(a/b)*b`.
+#[inline(always)]
+pub fn lua_mod(a: f64, b: f64) -> f64 {
+    a - floor(a / b) * b
+}
+
+/// Arithmetic on two numbers for event `op`.
+#[inline(always)]
+pub fn arith_num(op: Tm, a: f64, b: f64) -> f64 {
+    match op {
+        Tm::Add => a + b,
+        Tm::Sub => a - b,
+        Tm::Mul => a * b,
+        Tm::Div => a / b,
+        Tm::Mod => lua_mod(a, b),
+        Tm::Pow => libm::pow(a, b),
+        Tm::Unm => -a,
+        _ => f64::NAN,
+    }
+}
+
+impl Vm {
+    /// Metamethod `tm` in metatable `mt` (nil if none), caching absence.
+    #[inline]
+    pub(crate) fn fast_tm(&self, mt: *mut Table, tm: Tm) -> Value {
+        if mt.is_null() {
+            return Value::NIL;
+        }
+        let bit = 1u32 << (tm as u32);
+        // SAFETY: a non-null metatable pointer is a live table; the cache flag is plain
+        // data (no GC reference) so updating it through the pointer is sound.
+        unsafe {
+            if (*mt).mm_absent & bit != 0 {
+                return Value::NIL;
+            }
+            let v = (*mt).get_str(self.tm_names[tm as usize]);
+            if v.is_nil() {
+                (*mt).mm_absent |= bit;
+            }
+            v
+        }
+    }
+
+    /// Metamethod `tm` of value `v` (nil if none).
+    #[inline]
+    pub fn metamethod(&self, v: Value, tm: Tm) -> Value {
+        self.fast_tm(self.metatable_ptr(v), tm)
+    }
+
+    /// The interned name of event `tm`.
+    pub(crate) fn tm_name(&self, tm: Tm) -> *mut LuaStr {
+        self.tm_names[tm as usize]
+    }
+
+    /// `obj[key]` with `__index`. `reg` names the register holding `obj` (for messages).
+    pub fn index_reg(
+        &mut self,
+        obj: Value,
+        key: Value,
+        reg: Option<u32>,
+    ) -> Result<Value, LuaError> {
+        let mut t = obj;
+        for lp in 0..MAXTAGLOOP {
+            let h;
+            if t.is_table() {
+                // SAFETY: a table value points to a live table.
+                let tbl = unsafe { &*t.ptr::<Table>() };
+                let v = tbl.get(key);
+                if !v.is_nil() {
+                    return Ok(v);
+                }
+                h = self.fast_tm(tbl.meta, Tm::Index);
+                if h.is_nil() {
+                    return Ok(Value::NIL);
+                }
+            } else {
+                h = self.metamethod(t, Tm::Index);
+                if h.is_nil() {
+                    let r = if lp == 0 { reg } else { None };
+                    return Err(self.op_error(t, "index", r));
+                }
+            }
+            if h.is_func() {
+                return self.call1(h, &[t, key]);
+            }
+            t = h;
+        }
+        Err(self.rt_error("loop in gettable"))
+    }
+
+    /// `obj[key]` with `__index`.
+    pub fn index(&mut self, obj: Value, key: Value) -> Result<Value, LuaError> {
+        self.index_reg(obj, key, None)
+    }
+
+    /// `obj[key] = val` with `__newindex`. `reg` names the register holding `obj`.
+    pub fn set_index_reg(
+        &mut self,
+        obj: Value,
+        key: Value,
+        val: Value,
+        reg: Option<u32>,
+    ) -> Result<(), LuaError> {
+        let mut t = obj;
+        for lp in 0..MAXTAGLOOP {
+            let h;
+            if t.is_table() {
+                // SAFETY: a table value points to a live table.
+                let tbl = unsafe { &*t.ptr::<Table>() };
+                let old = tbl.get(key);
+                if !old.is_nil() {
+                    return self.raw_set(t, key, val);
+                }
+                h = self.fast_tm(tbl.meta, Tm::NewIndex);
+                if h.is_nil() {
+                    return self.raw_set(t, key, val);
+                }
+            } else {
+                h = self.metamethod(t, Tm::NewIndex);
+                if h.is_nil() {
+                    let r = if lp == 0 { reg } else { None };
+                    return Err(self.op_error(t, "index", r));
+                }
+            }
+            if h.is_func() {
+                self.call(h, &[t, key, val], Some(0))?;
+                return Ok(());
+            }
+            t = h;
+        }
+        Err(self.rt_error("loop in settable"))
+    }
+
+    /// `obj[key] = val` with `__newindex`.
+    pub fn set_index(&mut self, obj: Value, key: Value, val: Value) -> Result<(), LuaError> {
+        self.set_index_reg(obj, key, val, None)
+    }
+
+    /// Arithmetic with coercion and metamethods. `regs` name the operands' registers.
+    pub fn arith_reg(
+        &mut self,
+        op: Tm,
+        a: Value,
+        b: Value,
+        regs: (Option<u32>, Option<u32>),
+    ) -> Result<Value, LuaError> {
+        if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b)) {
+            return Ok(Value::num(arith_num(op, x, y)));
+        }
+        let mut h = self.metamethod(a, op);
+        if h.is_nil() {
+            h = self.metamethod(b, op);
+        }
+        if h.is_nil() {
+            // Blame the first operand that is not a number (luaG_aritherror).
+            let (v, r) = if self.to_number(a).is_none() {
+                (a, regs.0)
+            } else {
+                (b, regs.1)
+            };
+            return Err(self.op_error(v, "perform arithmetic on", r));
+        }
+        self.call1(h, &[a, b])
+    }
+
+    /// Arithmetic with coercion and metamethods.
+    pub fn arith(&mut self, op: Tm, a: Value, b: Value) -> Result<Value, LuaError> {
+        self.arith_reg(op, a, b, (None, None))
+    }
+
+    /// Raw equality (numbers by value, everything else by identity).
+    #[inline(always)]
+    pub fn raw_equal(a: Value, b: Value) -> bool {
+        if a.is_num() && b.is_num() {
+            a.num_unchecked() == b.num_unchecked()
+        } else {
+            a.bits() == b.bits()
+        }
+    }
+
+    /// `a == b` with `__eq` (tables and userdata of the same type only).
+    pub fn equals(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        if Self::raw_equal(a, b) {
+            return Ok(true);
+        }
+        if a.is_num() || b.is_num() || a.tag() != b.tag() {
+            return Ok(false);
+        }
+        if !(a.is_table() || a.has_tag(tag::USERDATA)) {
+            return Ok(false);
+        }
+        let (m1, m2) = (self.metatable_ptr(a), self.metatable_ptr(b));
+        let tm1 = self.fast_tm(m1, Tm::Eq);
+        if tm1.is_nil() {
+            return Ok(false);
+        }
+        if m1 != m2 {
+            let tm2 = self.fast_tm(m2, Tm::Eq);
+            if !Self::raw_equal(tm1, tm2) {
+                return Ok(false);
+            }
+        }
+        Ok(self.call1(tm1, &[a, b])?.is_truthy())
+    }
+
+    fn order_tm(&mut self, a: Value, b: Value, tm: Tm) -> Result<Option<bool>, LuaError> {
+        let t1 = self.metamethod(a, tm);
+        if t1.is_nil() {
+            return Ok(None);
+        }
+        let t2 = self.metamethod(b, tm);
+        if !Self::raw_equal(t1, t2) {
+            return Ok(None);
+        }
+        Ok(Some(self.call1(t1, &[a, b])?.is_truthy()))
+    }
+
+    /// `a < b`.
+    pub fn less_than(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        if a.is_num() && b.is_num() {
+            return Ok(a.num_unchecked() < b.num_unchecked());
+        }
+        if a.is_str() && b.is_str() {
+            return Ok(self.str_bytes(a) < self.str_bytes(b));
+        }
+        if a.lua_type() == b.lua_type() {
+            if let Some(r) = self.order_tm(a, b, Tm::Lt)? {
+                return Ok(r);
+            }
+        }
+        Err(self.compare_error(a, b))
+    }
+
+    /// `a <= b` (falls back to `not (b < a)` through `__lt`).
+    pub fn less_equal(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        if a.is_num() && b.is_num() {
+            return Ok(a.num_unchecked() <= b.num_unchecked());
+        }
+        if a.is_str() && b.is_str() {
+            return Ok(self.str_bytes(a) <= self.str_bytes(b));
+        }
+        if a.lua_type() == b.lua_type() {
+            if let Some(r) = self.order_tm(a, b, Tm::Le)? {
+                return Ok(r);
+            }
+            if let Some(r) = self.order_tm(b, a, Tm::Lt)? {
+                return Ok(!r);
+            }
+        }
+        Err(self.compare_error(a, b))
+    }
+
+    /// `#v` (strings, tables, `__len` for other types).
+    pub fn len_reg(&mut self, v: Value, reg: Option<u32>) -> Result<Value, LuaError> {
+        if v.is_str() {
+            return Ok(Value::num(self.str_bytes(v).len() as f64));
+        }
+        if v.is_table() {
+            return Ok(Value::num(self.raw_len(v) as f64));
+        }
+        let h = self.metamethod(v, Tm::Len);
+        if h.is_nil() {
+            return Err(self.op_error(v, "get length of", reg));
+        }
+        self.call1(h, &[v, Value::NIL])
+    }
+
+    /// `#v`.
+    pub fn len(&mut self, v: Value) -> Result<Value, LuaError> {
+        self.len_reg(v, None)
+    }
+
+    /// `-v` with `__unm`.
+    pub fn unm_reg(&mut self, v: Value, reg: Option<u32>) -> Result<Value, LuaError> {
+        if let Some(n) = self.to_number(v) {
+            return Ok(Value::num(-n));
+        }
+        let h = self.metamethod(v, Tm::Unm);
+        if h.is_nil() {
+            return Err(self.op_error(v, "perform arithmetic on", reg));
+        }
+        self.call1(h, &[v, v])
+    }
+
+    /// Concatenates the values in stack slots `first..=last` of the running thread
+    /// (5.1's `luaV_concat`: right to left, runs of strings/numbers at once, `__concat`
+    /// for the rest). The result is left in slot `first`. `base` is the frame base, for
+    /// naming registers in errors.
+    pub(crate) fn concat_slots(
+        &mut self,
+        first: usize,
+        last: usize,
+        base: usize,
+    ) -> Result<(), LuaError> {
+        let mut top = last; // index of the last operand still to combine
+        let mut total = last - first + 1;
+        while total > 1 {
+            let (a, b) = {
+                let st = &self.th().stack;
+                (st[top - 1], st[top])
+            };
+            let a_ok = a.is_str() || a.is_num();
+            let b_ok = b.is_str() || b.is_num();
+            if !a_ok || !b_ok {
+                let mut h = self.metamethod(a, Tm::Concat);
+                if h.is_nil() {
+                    h = self.metamethod(b, Tm::Concat);
+                }
+                if h.is_nil() {
+                    let (v, slot) = if a_ok { (b, top) } else { (a, top - 1) };
+                    let reg = slot.checked_sub(base).map(|r| r as u32);
+                    return Err(self.op_error(v, "concatenate", reg));
+                }
+                let r = self.call1(h, &[a, b])?;
+                self.th_mut().stack[top - 1] = r;
+                top -= 1;
+                total -= 1;
+                continue;
+            }
+            // Collect the longest run of strings/numbers ending at `top`.
+            let mut n = 2;
+            while n < total {
+                let v = self.th().stack[top - n];
+                if v.is_str() || v.is_num() {
+                    n += 1;
+                } else {
+                    break;
+                }
+            }
+            let mut buf: Vec<u8> = Vec::new();
+            for i in (top + 1 - n)..=top {
+                let v = self.th().stack[i];
+                if v.is_str() {
+                    buf.extend_from_slice(self.str_bytes(v));
+                } else {
+                    let mut t = alloc::string::String::new();
+                    crate::number::fmt_number(v.num_unchecked(), &mut t);
+                    buf.extend_from_slice(t.as_bytes());
+                }
+            }
+            let s = self.new_str(&buf)?;
+            self.th_mut().stack[top + 1 - n] = s;
+            top = top + 1 - n;
+            total -= n - 1;
+        }
+        if top != first {
+            let v = self.th().stack[top];
+            self.th_mut().stack[first] = v;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn floor_matches_libm() {
+        for &x in &[
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            2.5,
+            -2.5,
+            1e300,
+            -1e300,
+            4.5e15 + 0.5,
+            -7.999999999,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e-300,
+            -1e-300,
+        ] {
+            let (a, b) = (super::floor(x), libm::floor(x));
+            assert_eq!(a.to_bits(), b.to_bits(), "{x}");
+        }
+        assert!(super::floor(f64::NAN).is_nan());
+        assert_eq!(super::lua_mod(5.5, 2.0), 1.5);
+        assert_eq!(super::lua_mod(-5.0, 3.0), 1.0);
+        assert_eq!(super::lua_mod(5.0, -3.0), -1.0);
+    }
+}

@@ -1,0 +1,16 @@
+-- Decimal, hexadecimal and exponent numerals.
+print(0, 1, 42, 3.0, 3.25, .5, 5., 1e2, 1E2, 1e+2, 1e-2, 2.5e3, .5e1)
+print(0x10, 0XFF, 0xff, 0xA, 0x7fffffff, 0xffffffff, 0x100000000)
+print(1e308 * 10, -1e308 * 10, 2^63, 2^-1074 > 0)
+print(123456789, 1234567890123, 12345678901234, 0.1 + 0.2, 100 / 3)
+print(3 == 3.0, 0x10 == 16, 1e2 == 100)
+print(1e15, 1e16, 1e-5, 1e-4, 123e-7, 2^24, 2^31, 2^32, 2^52)
+print(-2^63, 2^53 + 1, 5 % 3, -5 % 3, 5 % -3, 5.5 % 2)
+print(tonumber("0x1F"), tonumber("1e1"), tonumber(".5"), tonumber("5."), tonumber("0x"))
+print(type(1), type(0x1), 1 .. "", 1.5 .. "", 0x10 .. "")
+-- A numeral directly followed by letters is malformed.
+print(loadstring("return 3x") == nil)
+print(loadstring("return 0xg") == nil)
+print(loadstring("return 1e") == nil)
+print(loadstring("return 1..2") == nil)
+print(loadstring("return 1 .. 2")())
