@@ -7,6 +7,7 @@
 //! LuaJIT's `[C]: at 0x...` traceback line), the test checks the shape. The program name
 //! is set to `crescent` (`argv[0]`), since messages use it as `lua.c` does.
 
+use crescent_host_std::process::target_command;
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -23,9 +24,17 @@ struct Cli {
     stdin: Vec<u8>,
 }
 
+/// The binary, run natively or through the AArch64 rig's emulator, with `argv[0]` set to
+/// `crescent` either way (`QEMU_ARGV0` is how qemu-user sets the guest's).
+fn command() -> Command {
+    let mut cmd = target_command(env!("CARGO_BIN_EXE_crescent"));
+    cmd.arg0("crescent").env("QEMU_ARGV0", "crescent");
+    cmd
+}
+
 fn crescent(args: &[&str]) -> Cli {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crescent"));
-    cmd.arg0("crescent").args(args);
+    let mut cmd = command();
+    cmd.args(args);
     for var in ["LUA_INIT", "LUA_PATH", "LUA_CPATH"] {
         cmd.env_remove(var);
     }
@@ -845,7 +854,7 @@ fn files_are_flushed_at_exit() {
 fn a_closed_pipe_ends_the_program() {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crescent"))
+    let mut child = command()
         .args(["-e", "while true do print('y') end"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
