@@ -202,6 +202,33 @@ fn jit_options_are_accepted_and_checked() {
 }
 
 #[test]
+fn jit_options_reach_the_jit_library() {
+    let r = crescent(&["-joff", "-e", "print((jit.status()))"]).run();
+    ok(&r);
+    assert_eq!(r.stdout, "false\n");
+    let r = crescent(&[
+        "-O-fold,hotloop=3",
+        "-e",
+        "local s = {jit.status()} print(s[1], s[2])",
+    ])
+    .run();
+    ok(&r);
+    assert_eq!(r.stdout, "true\tcse\n");
+    // As luajit's runcmdopt reports it: the message only, no traceback.
+    let r = crescent(&["-jon=1", "-e", "print(1)"]).run();
+    assert_eq!(r.status, 1);
+    assert_eq!(
+        r.stderr,
+        "crescent: bad argument #1 to '?' (function expected, got string)\n"
+    );
+    assert_eq!(r.stdout, "");
+    // Modules the JIT does not have yet (-jv, -jdump) are accepted for when it does.
+    let r = crescent(&["-jv", "-jdump=+rs,/dev/null", "-e", "print(1)"]).run();
+    ok(&r);
+    assert_eq!(r.stdout, "1\n");
+}
+
+#[test]
 fn bytecode_option_is_refused_honestly() {
     let r = crescent(&["-b", "x.lua", "x.o"]).run();
     assert_eq!(r.status, 1);
@@ -476,7 +503,6 @@ fn failure_stops_later_options() {
 // ---------------------------------------------------------------- -l, LUA_PATH, LUA_INIT
 
 #[test]
-#[ignore = "needs `require` and `package` (the standard library's package module)"]
 fn require_with_lua_path() {
     let d = TempDir::new("require");
     std::fs::create_dir(d.path().join("mods")).unwrap();
