@@ -196,7 +196,10 @@ pub fn now() -> i64 {
 /// from glibc's `clock()` (whole microseconds of `CLOCK_PROCESS_CPUTIME_ID`, times
 /// `1.0 / CLOCKS_PER_SEC`), so values print alike.
 pub fn clock() -> f64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a live local the call fills; the clock id is a constant.
     let r = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
     if r != 0 {
