@@ -552,7 +552,11 @@ fn load(vm: &mut Vm) -> Result<usize, LuaError> {
     let name = String::from_utf8_lossy(vm.opt_bytes(2, b"=(load)")?).into_owned();
     let mut src: Vec<u8> = Vec::new();
     loop {
-        let piece = vm.call1(f, &[])?;
+        // A failing reader makes `load` return nil and the error (as LuaJIT does).
+        let piece = match vm.call1(f, &[]) {
+            Ok(p) => p,
+            Err(e) => return load_fail(vm, e),
+        };
         if piece.is_nil() {
             break;
         }
