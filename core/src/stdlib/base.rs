@@ -94,9 +94,13 @@ fn collectgarbage(vm: &mut Vm) -> Result<usize, LuaError> {
         b"step" => {
             // Each step pays `arg` KB (at least a little) of allocation debt; the step
             // reports true when that completed a cycle.
-            let debt = ((arg.max(0.0) as usize) * 1024).max(1024) * vm.heap.stepmul as usize / 100;
+            let kb = (arg.max(0.0) as usize).clamp(1, 1 << 30);
+            let debt = kb
+                .saturating_mul(1024)
+                .saturating_mul(vm.heap.stepmul as usize)
+                / 100;
             let cycles = vm.heap.cycles;
-            vm.heap.total += debt;
+            vm.heap.total = vm.heap.total.saturating_add(debt);
             if vm.heap.should_collect() {
                 vm.full_gc();
             }
@@ -552,7 +556,11 @@ fn load(vm: &mut Vm) -> Result<usize, LuaError> {
     let name = String::from_utf8_lossy(vm.opt_bytes(2, b"=(load)")?).into_owned();
     let mut src: Vec<u8> = Vec::new();
     loop {
-        let piece = vm.call1(f, &[])?;
+        // A failing reader makes `load` return nil and the error (as LuaJIT does).
+        let piece = match vm.call1(f, &[]) {
+            Ok(p) => p,
+            Err(e) => return load_fail(vm, e),
+        };
         if piece.is_nil() {
             break;
         }
