@@ -36,6 +36,15 @@ pub trait SortAccess {
 
     /// Is `a` less than `b`? The comparator function if one was given, else `<`.
     fn less(&mut self, a: &Self::Value, b: &Self::Value) -> Result<bool, Self::Error>;
+
+    /// Called where `sort` holds no element except `live`: values fetched before
+    /// this point are no longer used. A host whose values need rooting while a
+    /// comparator runs (a garbage-collected VM) roots what `get` returns and releases it
+    /// here, keeping only `live`, so rooting stays bounded however long a scan runs.
+    fn checkpoint(&mut self, live: &[&Self::Value]) -> Result<(), Self::Error> {
+        let _ = live;
+        Ok(())
+    }
 }
 
 fn invalid_order() -> LibError {
@@ -49,6 +58,7 @@ pub fn sort<A: SortAccess>(t: &mut A, n: i64) -> Result<(), A::Error> {
 
 fn auxsort<A: SortAccess>(t: &mut A, mut l: i64, mut u: i64) -> Result<(), A::Error> {
     while l < u {
+        t.checkpoint(&[])?;
         // Sort a[l], a[(l+u)/2] and a[u].
         let al = t.get(l)?;
         let au = t.get(u)?;
@@ -85,6 +95,7 @@ fn auxsort<A: SortAccess>(t: &mut A, mut l: i64, mut u: i64) -> Result<(), A::Er
         loop {
             // Repeat ++i until a[i] >= P.
             let ai = loop {
+                t.checkpoint(&[&pivot])?;
                 i += 1;
                 let ai = t.get(i)?;
                 if !t.less(&ai, &pivot)? {
@@ -96,6 +107,7 @@ fn auxsort<A: SortAccess>(t: &mut A, mut l: i64, mut u: i64) -> Result<(), A::Er
             };
             // Repeat --j until a[j] <= P.
             let aj = loop {
+                t.checkpoint(&[&pivot, &ai])?;
                 j -= 1;
                 let aj = t.get(j)?;
                 if !t.less(&pivot, &aj)? {
@@ -328,11 +340,15 @@ fn tab_foreachi(vm: &mut Vm) -> Result<usize, LuaError> {
     Ok(0)
 }
 
-/// `table.sort`'s access to the table and the comparator.
+/// `table.sort`'s access to the table and the comparator. Every element fetched is
+/// pushed on the VM stack above `base`, so it stays rooted while a comparator runs (the
+/// comparator may remove it from the table and trigger a collection); `checkpoint`
+/// releases what the engine no longer holds.
 struct VmSort<'v> {
     vm: &'v mut Vm,
     t: Value,
     comp: Value,
+    base: usize,
 }
 
 impl SortAccess for VmSort<'_> {
@@ -340,7 +356,18 @@ impl SortAccess for VmSort<'_> {
     type Error = Fail;
 
     fn get(&mut self, i: i64) -> Result<Value, Fail> {
-        Ok(self.vm.raw_geti(self.t, i))
+        let v = self.vm.raw_geti(self.t, i);
+        self.vm.push(v)?;
+        Ok(v)
+    }
+
+    fn checkpoint(&mut self, live: &[&Value]) -> Result<(), Fail> {
+        let above = self.vm.stack_top() - self.base;
+        self.vm.pop(above);
+        for &&v in live {
+            self.vm.push(v)?;
+        }
+        Ok(())
     }
 
     fn set(&mut self, i: i64, v: Value) -> Result<(), Fail> {
@@ -369,11 +396,13 @@ fn tab_sort(vm: &mut Vm) -> Result<usize, LuaError> {
         return Err(vm.type_arg_error(2, "function"));
     }
     let n = len_of(vm, t);
+    let base = vm.stack_top();
     let r = sort(
         &mut VmSort {
             vm: &mut *vm,
             t,
             comp,
+            base,
         },
         n,
     );
