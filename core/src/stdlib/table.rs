@@ -239,6 +239,10 @@ fn tab_insert(vm: &mut Vm) -> Result<usize, LuaError> {
                 let prev = vm.raw_geti(t, i - 1);
                 vm.raw_seti(t, i, prev);
                 i -= 1;
+                if i % 4096 == 0 {
+                    // A far-off position moves many slots: honour the memory limit.
+                    vm.check_mem(0)?;
+                }
             }
             (pos, vm.arg(3))
         }
