@@ -1,5 +1,5 @@
-//! The `string` library: byte-slice algorithms of the simple functions, with LuaJIT
-//! 2.1's index rules.
+//! The `string` library: the natives (`open`), the string metatable, and the
+//! byte-slice algorithms of the simple functions, with LuaJIT 2.1's index rules.
 //!
 //! Invariants and choices:
 //! - Strings are byte strings; case mapping and classes use the C locale (ASCII only).
@@ -9,8 +9,17 @@
 //! - Results that would exceed [`MAX_STR_LEN`] bytes are the error "not enough memory",
 //!   raised before anything is allocated (LuaJIT's `LJ_MAX_STR` check).
 //!
-//! The pattern functions live in [`super::strsearch`], `string.format` in
-//! [`super::strformat`].
+//! - The string metatable has only `__index` (the library table), as in LuaJIT, so
+//!   `("x"):upper()` works and strings have no other metamethods.
+//! - `string.dump` is always "unable to dump given function": crescent has no bytecode
+//!   format to write.
+//! - Natives keep every Lua value they need rooted across calls back into Lua
+//!   (captures and replacement values travel as call arguments; subject, pattern and
+//!   format strings are the native's own arguments).
+//!
+//! The pattern functions' engines live in [`super::strsearch`], `string.format`'s in
+//! [`super::strformat`]; `tonumber(s, base)` ([`tonumber_base`]) is here because it is
+//! a string conversion (the base library calls it).
 
 use alloc::vec::Vec;
 

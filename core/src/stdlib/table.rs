@@ -1,4 +1,5 @@
-//! The `table` library: `sort` and `concat` as engines over a table accessor.
+//! The `table` library: `sort` and `concat` as engines over a table accessor, and the
+//! natives (LuaJIT 2.1's set: 5.1's functions plus `move`).
 //!
 //! `sort` is PUC Lua 5.1's quicksort (`auxsort`) step for step, with LuaJIT's bounds
 //! on the partition scans, so the sequence of comparator calls and element moves is
@@ -13,6 +14,10 @@
 //! `lua_rawgeti`/`lua_rawseti`), and the comparator is fallible, so errors raised by a
 //! Lua comparator or by `__lt` propagate out unchanged. Native recursion is bounded:
 //! only the smaller partition recurses, so the depth is at most log2(n) + 1.
+//!
+//! Raw or not: `insert`, `sort`, `concat` and `maxn` use raw access (they are C in
+//! LuaJIT); `remove`, `move` and `foreachi` index normally, honouring `__index` and
+//! `__newindex`, because LuaJIT writes them in Lua. `#t` is the raw border.
 
 use alloc::vec::Vec;
 
