@@ -251,6 +251,7 @@ fn run_all(opts: &Options, args: &[String]) -> Result<i32, String> {
     let report = Report {
         quick: opts.quick,
         runs,
+        a64_runs,
         engines,
         benches: results,
         command: format!(
