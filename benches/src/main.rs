@@ -32,11 +32,12 @@ USAGE: crescent-bench [OPTIONS]
 
   --quick            small sizes (seconds for the whole suite)
   --check            correctness only: one run per engine, exit 1 if any engine fails or
-                     disagrees; skipped with a notice when crescent is not built
+                     disagrees; skipped with a notice when crescent is selected but not built
   --runs N           native runs per cell (default 5; 3 with --quick; 1 with --check)
   --a64-runs N       most runs per AArch64 cell when counts vary between runs (default 5)
   --only WHAT        native | aarch64
   --bench A,B        only these benchmarks
+  --size N           size argument for every selected benchmark (overrides full/quick)
   --engines A,B      only these engine ids (crescent-joff lua5.1 lua5.4 luajit-joff luajit
                      crescent-a64-joff crescent-a64 luajit-a64-joff luajit-a64)
   --timeout SECS     per run (default 600; 120 with --quick)
@@ -57,6 +58,7 @@ struct Options {
     a64_runs: usize,
     only: Option<Platform>,
     benches: Option<Vec<String>>,
+    size: Option<u64>,
     engines: Option<Vec<String>>,
     timeout: Option<u64>,
     out: Option<PathBuf>,
@@ -101,6 +103,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 })
             }
             "--bench" => o.benches = Some(split_list(&value("--bench")?)),
+            "--size" => o.size = Some(number("--size", value("--size")?)?),
             "--engines" => o.engines = Some(split_list(&value("--engines")?)),
             "--out" => o.out = Some(PathBuf::from(value("--out")?)),
             "--root" => o.root = Some(PathBuf::from(value("--root")?)),
@@ -181,7 +184,13 @@ fn run_all(opts: &Options, args: &[String]) -> Result<i32, String> {
                 .as_ref()
                 .is_none_or(|ids| ids.iter().any(|i| i == e.id))
     });
-    if opts.check && !engines.iter().any(|e| e.is_crescent && e.missing.is_none()) {
+    // The check is about crescent: when crescent configurations are selected but none is
+    // built, skip. (Selecting only reference engines checks the programs themselves.)
+    let crescent_selected = engines.iter().any(|e| e.is_crescent);
+    if opts.check
+        && crescent_selected
+        && !engines.iter().any(|e| e.is_crescent && e.missing.is_none())
+    {
         eprintln!(
             "notice: crescent is not built ({}): skipping the benchmark check",
             layout.crescent_native().display()
@@ -212,7 +221,7 @@ fn run_all(opts: &Options, args: &[String]) -> Result<i32, String> {
 
     let mut results = Vec::new();
     for (i, b) in suite.iter().enumerate() {
-        let size = b.size(opts.quick);
+        let size = opts.size.unwrap_or_else(|| b.size(opts.quick));
         eprintln!("[{}/{}] {} {size}", i + 1, suite.len(), b.name);
         let mut res = BenchResult {
             name: b.name.clone(),
@@ -245,6 +254,7 @@ fn run_all(opts: &Options, args: &[String]) -> Result<i32, String> {
     let report = Report {
         quick: opts.quick,
         runs,
+        a64_runs,
         engines,
         benches: results,
         command: format!(
@@ -433,9 +443,10 @@ mod tests {
     #[test]
     fn parses_options() {
         let o = parse_args(&args(
-            "--quick --check --runs 2 --only aarch64 --bench fib,sieve",
+            "--quick --check --runs 2 --only aarch64 --bench fib,sieve --size 7",
         ))
         .unwrap();
+        assert_eq!(o.size, Some(7));
         assert!(o.quick && o.check);
         assert_eq!(o.runs, Some(2));
         assert_eq!(o.only, Some(Platform::Aarch64));
