@@ -1,6 +1,6 @@
 //! crescent: a Lua 5.1 VM with a tracing JIT for AArch64 — the embedding API.
 //!
-//! ```no_run
+//! ```
 //! let mut lua = crescent::Lua::new();
 //! lua.exec(b"x = 1 + 2", "=example").unwrap();
 //! assert_eq!(lua.get_global("x"), crescent::LuaValue::Number(3.0));
@@ -84,7 +84,7 @@ impl Lua {
     }
 
     /// Where `print` (and later `io.write`) output goes.
-    pub fn set_output(&mut self, out: Box<dyn FnMut(&[u8])>) {
+    pub fn set_output(&mut self, out: crescent_core::vm::OutputHook) {
         self.vm.set_output(out);
     }
 
@@ -111,12 +111,12 @@ impl Lua {
     /// Reads a global.
     pub fn get_global(&mut self, name: &str) -> LuaValue {
         let v = self.vm.get_global(name);
-        self.to_host(v)
+        self.host_value(v)
     }
 
     /// Writes a global.
     pub fn set_global(&mut self, name: &str, v: LuaValue) -> Result<(), Error> {
-        let v = self.to_lua(&v).map_err(|e| self.error(e, 0))?;
+        let v = self.lua_value(&v).map_err(|e| self.error(e, 0))?;
         self.vm.roots.push(v);
         let r = self.vm.set_global(name, v);
         self.vm.roots.pop();
@@ -139,7 +139,7 @@ impl Lua {
         self.vm.roots.push(f);
         let mut vals = Vec::with_capacity(args.len());
         for a in args {
-            match self.to_lua(a) {
+            match self.lua_value(a) {
                 Ok(v) => {
                     self.vm.roots.push(v);
                     vals.push(v);
@@ -157,7 +157,7 @@ impl Lua {
         match r {
             Ok(n) => {
                 let out = self.vm.top_values(n).to_vec();
-                let out = out.into_iter().map(|v| self.to_host(v)).collect();
+                let out = out.into_iter().map(|v| self.host_value(v)).collect();
                 self.vm.reset_stack(depth, top);
                 Ok(out)
             }
@@ -175,7 +175,7 @@ impl Lua {
         Error { message, traceback }
     }
 
-    fn to_host(&self, v: Value) -> LuaValue {
+    fn host_value(&self, v: Value) -> LuaValue {
         if let Some(n) = v.as_num() {
             LuaValue::Number(n)
         } else if v.is_nil() {
@@ -189,12 +189,142 @@ impl Lua {
         }
     }
 
-    fn to_lua(&mut self, v: &LuaValue) -> Result<Value, LuaError> {
+    fn lua_value(&mut self, v: &LuaValue) -> Result<Value, LuaError> {
         Ok(match v {
             LuaValue::Nil | LuaValue::Other(_) => Value::NIL,
             LuaValue::Boolean(b) => Value::boolean(*b),
             LuaValue::Number(n) => Value::num(*n),
             LuaValue::String(s) => self.vm.new_str(s)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    fn capture(lua: &mut Lua) -> Rc<RefCell<Vec<u8>>> {
+        let out = Rc::new(RefCell::new(Vec::new()));
+        let o = out.clone();
+        lua.set_output(Box::new(move |b: &[u8]| {
+            o.borrow_mut().extend_from_slice(b)
+        }));
+        out
+    }
+
+    #[test]
+    fn exec_prints_through_the_output_hook() {
+        let mut lua = Lua::new();
+        let out = capture(&mut lua);
+        lua.exec(b"print('hi', 1 + 1, nil)", "=t").unwrap();
+        assert_eq!(&*out.borrow(), b"hi\t2\tnil\n");
+    }
+
+    #[test]
+    fn globals_round_trip() {
+        let mut lua = Lua::new();
+        lua.set_global("n", LuaValue::Number(41.0)).unwrap();
+        lua.set_global("s", LuaValue::String(b"abc".to_vec()))
+            .unwrap();
+        lua.exec(b"n = n + 1; s = s .. '!'; t = {}", "=t").unwrap();
+        assert_eq!(lua.get_global("n"), LuaValue::Number(42.0));
+        assert_eq!(lua.get_global("s"), LuaValue::String(b"abc!".to_vec()));
+        assert_eq!(lua.get_global("t"), LuaValue::Other("table"));
+        assert_eq!(lua.get_global("nope"), LuaValue::Nil);
+    }
+
+    fn add(vm: &mut Vm) -> Result<usize, LuaError> {
+        let a = vm.check_num(1)?;
+        let b = vm.check_num(2)?;
+        vm.push(Value::num(a + b))?;
+        vm.push(Value::num(a * b))?;
+        Ok(2)
+    }
+
+    #[test]
+    fn rust_functions_and_calls_both_ways() {
+        let mut lua = Lua::new();
+        lua.register("add", add).unwrap();
+        lua.exec(
+            b"function f(x, y) local s, p = add(x, y) return s, p, 'done' end",
+            "=t",
+        )
+        .unwrap();
+        let r = lua
+            .call_global("f", &[LuaValue::Number(3.0), LuaValue::Number(4.0)])
+            .unwrap();
+        assert_eq!(
+            r,
+            vec![
+                LuaValue::Number(7.0),
+                LuaValue::Number(12.0),
+                LuaValue::String(b"done".to_vec())
+            ]
+        );
+        let e = lua.exec(b"add(1)", "=t").unwrap_err();
+        assert_eq!(
+            e.message,
+            "t:1: bad argument #2 to 'add' (number expected, got no value)"
+        );
+    }
+
+    #[test]
+    fn errors_carry_message_and_traceback() {
+        let mut lua = Lua::new();
+        let e = lua
+            .exec(
+                b"local function g() local t = nil; return t.x end\nfunction f() g() end\nf()",
+                "@x.lua",
+            )
+            .unwrap_err();
+        assert_eq!(
+            e.message,
+            "x.lua:1: attempt to index local 't' (a nil value)"
+        );
+        assert!(
+            e.traceback
+                .starts_with("stack traceback:\n\tx.lua:1: in function"),
+            "{}",
+            e.traceback
+        );
+        assert!(
+            e.traceback.contains("x.lua:3: in main chunk"),
+            "{}",
+            e.traceback
+        );
+        assert_eq!(e.to_string(), e.message);
+        // A syntax error is an error too, and the state stays usable.
+        let e = lua.exec(b"x = = 1", "=t").unwrap_err();
+        assert_eq!(e.message, "t:1: unexpected symbol near '='");
+        lua.exec(b"y = 1", "=t").unwrap();
+        assert_eq!(lua.get_global("y"), LuaValue::Number(1.0));
+    }
+
+    #[test]
+    fn memory_limit_is_catchable_and_recoverable() {
+        let mut lua = Lua::new();
+        let out = capture(&mut lua);
+        lua.set_memory_limit(Some(4 << 20));
+        lua.exec(
+            b"print(pcall(function() local t = {} while true do t[#t + 1] = {} end end))",
+            "=t",
+        )
+        .unwrap();
+        let e = lua
+            .exec(
+                b"local t = {} while true do t[#t + 1] = 'x' .. #t end",
+                "=t",
+            )
+            .unwrap_err();
+        assert_eq!(e.message, "not enough memory");
+        lua.set_memory_limit(None);
+        lua.exec(
+            b"local t = {} for i = 1, 10 do t[i] = i end print(#t)",
+            "=t",
+        )
+        .unwrap();
+        assert_eq!(&*out.borrow(), b"false\tnot enough memory\n10\n");
     }
 }

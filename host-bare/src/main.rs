@@ -13,9 +13,9 @@
 //! | 3 | a CPU exception (ESR/FAR/ELR on the UART) |
 //!
 //! Commands (`qemu-system-aarch64 ... -kernel crescent-bare -append "COMMAND"`):
-//! - (none): the code-memory self-test, then every embedded Lua script except `error`;
+//! - (none): the code-memory self-test, then the embedded Lua script `core`;
 //! - `selftest`: the W^X code-memory checks only;
-//! - `lua NAME...`: the embedded Lua scripts named (see `lua/`, e.g. `demo`, `error`);
+//! - `lua NAME...`: the embedded Lua scripts named (`core`, `demo`, `error`: see `lua/`);
 //! - `file PATH...`: Lua files of the host, read through semihosting (paths relative to the
 //!   directory QEMU runs in);
 //! - `fault-write-code`, `fault-exec-data`, `fault-stack`, `panic`: deliberate failures that

@@ -25,8 +25,8 @@ pub(crate) const MAX_LEVELS: u32 = 200;
 
 /// The parser; see the module docs.
 pub(crate) struct Parser<'a> {
-    lex: Lexer<'a>,
-    fss: Vec<FuncState>,
+    pub(super) lex: Lexer<'a>,
+    pub(super) fss: Vec<FuncState>,
     chunkname: &'a str,
     level: u32,
 }
@@ -118,12 +118,12 @@ impl<'a> Parser<'a> {
     // ---- helpers ----
 
     #[inline]
-    fn fs(&mut self) -> &mut FuncState {
+    pub(super) fn fs(&mut self) -> &mut FuncState {
         // Invariant: never empty while parsing.
         self.fss.last_mut().expect("no function being compiled")
     }
 
-    fn next(&mut self) -> Result<(), Error> {
+    pub(super) fn next(&mut self) -> Result<(), Error> {
         self.lex.next()?;
         let line = self.lex.last_line;
         if let Some(fs) = self.fss.last_mut() {
@@ -132,7 +132,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn test_next(&mut self, t: &Token) -> Result<bool, Error> {
+    pub(super) fn test_next(&mut self, t: &Token) -> Result<bool, Error> {
         if self.lex.token == *t {
             self.next()?;
             Ok(true)
@@ -153,7 +153,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn check_next(&mut self, t: &Token) -> Result<(), Error> {
+    pub(super) fn check_next(&mut self, t: &Token) -> Result<(), Error> {
         self.check(t)?;
         self.next()
     }
@@ -174,7 +174,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn str_check_name(&mut self) -> Result<Vec<u8>, Error> {
+    pub(super) fn str_check_name(&mut self) -> Result<Vec<u8>, Error> {
         match &mut self.lex.token {
             Token::Name(n) => {
                 let n = core::mem::take(n);
@@ -215,6 +215,7 @@ impl<'a> Parser<'a> {
 
     fn close_func(&mut self) -> Result<ProtoDesc, Error> {
         let fs = self.fs();
+        fs.check_undefined_gotos()?;
         fs.remove_vars(0);
         fs.ret(0, 0)?;
         let mut fs = self.fss.pop().expect("no function being compiled");
@@ -670,7 +671,12 @@ impl<'a> Parser<'a> {
     /// Returns true for statements that must end a block (`return`, `break`).
     fn statement(&mut self) -> Result<bool, Error> {
         let line = self.lex.line;
+        if self.at_goto()? {
+            self.gotostat(line)?;
+            return Ok(false);
+        }
         match self.lex.token {
+            Token::DbColon => self.labelstat()?,
             Token::If => self.ifstat(line)?,
             Token::While => self.whilestat(line)?,
             Token::Do => {

@@ -203,19 +203,15 @@ impl Vm {
         }
         m.propagate(self);
         // 2. Unreachable userdata with finalizers.
-        let mut h = self.heap.all;
         let mut newly = Vec::new();
-        while !h.is_null() {
-            // SAFETY: objects in the all list are live.
+        for &u in &self.heap.udata {
+            // SAFETY: the udata list holds live userdata only (pruned before each sweep).
             unsafe {
-                if (*h).kind == Kind::Userdata && !(*h).marked && !(*h).finalized {
-                    let u = h as *mut Userdata;
-                    if !self.fast_tm((*u).meta, Tm::Gc).is_nil() {
-                        (*h).finalized = true;
-                        newly.push(u);
-                    }
+                let h = u as *mut GcHeader;
+                if !(*h).marked && !(*h).finalized && !self.fast_tm((*u).meta, Tm::Gc).is_nil() {
+                    (*h).finalized = true;
+                    newly.push(u);
                 }
-                h = (*h).next;
             }
         }
         for &u in &newly {
@@ -233,6 +229,8 @@ impl Vm {
             unsafe { (*t).clear_dead(false, false, dying) };
         }
         // 4. Sweep.
+        // SAFETY: userdata in the list are live until the sweep below frees the unmarked.
+        self.heap.udata.retain(|&u| unsafe { (*u).hdr.marked });
         // SAFETY: interned strings are live until freed below.
         self.heap.strings.retain(|s| unsafe { (**s).hdr.marked });
         let mut prev: *mut GcHeader = ptr::null_mut();

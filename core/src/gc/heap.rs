@@ -96,6 +96,8 @@ pub struct Heap {
     pub(crate) strings: hashbrown::HashTable<*mut LuaStr>,
     /// Number of completed collections (for tests and `collectgarbage`).
     pub cycles: u64,
+    /// Every live userdata (finalizer candidates are found here, not by a heap walk).
+    pub(crate) udata: alloc::vec::Vec<*mut Userdata>,
 }
 
 impl Default for Heap {
@@ -117,6 +119,7 @@ impl Heap {
             limit: None,
             strings: hashbrown::HashTable::new(),
             cycles: 0,
+            udata: alloc::vec::Vec::new(),
         }
     }
 
@@ -200,6 +203,7 @@ impl Heap {
         let mut h = self.all;
         self.all = ptr::null_mut();
         self.strings.clear();
+        self.udata.clear();
         while !h.is_null() {
             // SAFETY: `h` is in the all list, so it is a live object; we read `next`
             // before freeing it and nothing else refers to the list any more.

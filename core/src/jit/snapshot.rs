@@ -117,6 +117,21 @@ pub fn covering(trace: &Trace, r: Ref) -> Option<usize> {
     n.checked_sub(1)
 }
 
+/// The last snapshot when it describes the end of the trace (only `PHI`s or `NOP`s follow
+/// it): the state a straight trace exits with, or a loop's state at its back-edge.
+pub fn final_snapshot(trace: &Trace) -> Option<&Snapshot> {
+    let s = trace.snaps.last()?;
+    let tail = (s.r.0..trace.next_ref().0).map(Ref);
+    tail.into_iter()
+        .all(|r| {
+            matches!(
+                trace.op(r),
+                crate::jit::ir::Op::PHI | crate::jit::ir::Op::NOP
+            )
+        })
+        .then_some(s)
+}
+
 /// Checks the invariants of every snapshot of a trace.
 pub fn verify(trace: &Trace) -> Result<(), String> {
     let mut prev_r = Ref::NONE;

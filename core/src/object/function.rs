@@ -39,8 +39,6 @@ pub struct Proto {
     pub num_upvals: u8,
     /// Registers needed.
     pub max_stack: u8,
-    /// Hotness counters for loop back-edges, decremented by the interpreter.
-    pub hot: i32,
     /// Debug info and source as the compiler produced them (`protos` emptied).
     pub desc: ProtoDesc,
 }

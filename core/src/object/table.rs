@@ -57,7 +57,8 @@ pub struct Table {
     pub meta: *mut Table,
     /// Metamethods known absent (bit per event), when used as a metatable.
     pub mm_absent: u32,
-    hash: HashPart,
+    /// Hash part, allocated on first use.
+    hash: Option<Box<HashPart>>,
 }
 
 /// Byte offset of `arr`.
@@ -159,13 +160,13 @@ impl Table {
             svals: [Value::NIL; SMALL],
             meta: ptr::null_mut(),
             mm_absent: 0,
-            hash: HashPart::default(),
+            hash: None,
         };
         if narr > 0 {
             t.resize_array(narr);
         }
         if nhash > SMALL {
-            t.hash.entries.reserve(nhash - SMALL);
+            t.hash_mut().entries.reserve(nhash - SMALL);
         }
         t
     }
@@ -174,8 +175,11 @@ impl Table {
     pub fn footprint(&self) -> usize {
         core::mem::size_of::<Table>()
             + self.asize as usize * 8
-            + self.hash.entries.capacity() * 16
-            + self.hash.index.capacity() * 5
+            + self.hash.as_ref().map_or(0, |h| {
+                core::mem::size_of::<HashPart>()
+                    + h.entries.capacity() * 16
+                    + h.index.capacity() * 5
+            })
     }
 
     /// The array part as a slice.
@@ -227,9 +231,9 @@ impl Table {
         self.asize = n as u32;
         self.arr = Box::into_raw(b) as *mut Value;
         // Move integer keys now covered by the array out of the hash part.
-        if !self.hash.entries.is_empty() {
+        if let Some(h) = self.hash.as_mut() {
             let mut moved = false;
-            for e in self.hash.entries.iter_mut() {
+            for e in h.entries.iter_mut() {
                 if e.0.is_num() && !e.1.is_nil() {
                     if let Some(i) = arr_index(e.0.num_unchecked(), self.asize) {
                         // SAFETY: `i < asize`, the array was just allocated with `asize`.
@@ -266,7 +270,7 @@ impl Table {
             // SAFETY: `i < asize`.
             return unsafe { *self.arr.add(i) };
         }
-        if n.is_nan() || self.hash.entries.is_empty() {
+        if n.is_nan() || self.hash.is_none() {
             return Value::NIL;
         }
         self.hash_get(norm(Value::num(n)))
@@ -279,7 +283,7 @@ impl Table {
             // SAFETY: in bounds.
             return unsafe { *self.arr.add(i as usize - 1) };
         }
-        if self.hash.entries.is_empty() {
+        if self.hash.is_none() {
             return Value::NIL;
         }
         self.hash_get(Value::num(i as f64))
@@ -294,28 +298,29 @@ impl Table {
                 return self.svals[i];
             }
         }
-        if n < SMALL || self.hash.entries.is_empty() {
+        if n < SMALL || self.hash.is_none() {
             return Value::NIL;
         }
         self.hash_get(Value::from_ptr(tag::STR, s))
     }
 
     fn hash_find(&self, k: Value) -> Option<usize> {
-        if self.hash.entries.is_empty() {
-            return None;
-        }
-        let e = &self.hash.entries;
-        self.hash
-            .index
+        let h = self.hash.as_ref()?;
+        let e = &h.entries;
+        h.index
             .find(key_hash(k), |&i| e[i as usize].0 == k)
             .map(|&i| i as usize)
     }
 
     fn hash_get(&self, k: Value) -> Value {
-        match self.hash_find(k) {
-            Some(i) => self.hash.entries[i].1,
-            None => Value::NIL,
+        match (self.hash_find(k), self.hash.as_ref()) {
+            (Some(i), Some(h)) => h.entries[i].1,
+            _ => Value::NIL,
         }
+    }
+
+    fn hash_mut(&mut self) -> &mut HashPart {
+        self.hash.get_or_insert_with(Default::default)
     }
 
     /// Raw set. Returns the change in owned bytes (for GC accounting).
@@ -372,11 +377,12 @@ impl Table {
     /// Set of a key not in the array part nor the small map (normalized, not nil/NaN).
     fn set_slow(&mut self, k: Value, v: Value) -> isize {
         if let Some(i) = self.hash_find(k) {
-            let e = &mut self.hash.entries[i];
+            let h = self.hash_mut();
+            let e = &mut h.entries[i];
             if e.1.is_nil() && !v.is_nil() {
-                self.hash.dead -= 1;
+                h.dead -= 1;
             } else if !e.1.is_nil() && v.is_nil() {
-                self.hash.dead += 1;
+                h.dead += 1;
             }
             e.1 = v;
             return 0;
@@ -395,7 +401,8 @@ impl Table {
             self.array_mut()[idx] = v;
             return self.footprint() as isize - before;
         }
-        if self.hash.entries.len() == self.hash.entries.capacity() {
+        let h = self.hash_mut();
+        if h.entries.len() == h.entries.capacity() {
             self.rehash(k);
             if k.is_num() {
                 if let Some(i) = arr_index(k.num_unchecked(), self.asize) {
@@ -409,24 +416,24 @@ impl Table {
     }
 
     fn hash_insert(&mut self, k: Value, v: Value) {
-        let i = self.hash.entries.len() as u32;
-        self.hash.entries.push((k, v));
-        let e = &self.hash.entries;
-        self.hash
-            .index
+        let h = self.hash_mut();
+        let i = h.entries.len() as u32;
+        h.entries.push((k, v));
+        let e = &h.entries;
+        h.index
             .insert_unique(key_hash(k), i, |&j| key_hash(e[j as usize].0));
     }
 
     /// Drops dead entries and rebuilds the index (changes iteration order: only done when
     /// a new key is inserted).
     fn compact(&mut self) {
-        self.hash.entries.retain(|e| !e.1.is_nil());
-        self.hash.dead = 0;
-        self.hash.index.clear();
-        let e = &self.hash.entries;
+        let h = self.hash_mut();
+        h.entries.retain(|e| !e.1.is_nil());
+        h.dead = 0;
+        h.index.clear();
+        let e = &h.entries;
         for (i, ent) in e.iter().enumerate() {
-            self.hash
-                .index
+            h.index
                 .insert_unique(key_hash(ent.0), i as u32, |&j| key_hash(e[j as usize].0));
         }
     }
@@ -448,7 +455,7 @@ impl Table {
                 count((i + 1) as f64);
             }
         }
-        for e in &self.hash.entries {
+        for e in self.hash.iter().flat_map(|h| h.entries.iter()) {
             if e.0.is_num() && !e.1.is_nil() {
                 count(e.0.num_unchecked());
             }
@@ -468,11 +475,12 @@ impl Table {
         if best > self.asize as usize {
             self.resize_array(best);
         }
-        if self.hash.dead > 0 {
+        if self.hash_mut().dead > 0 {
             self.compact();
         }
-        let live = self.hash.entries.len();
-        self.hash.entries.reserve((live + 1).max(4));
+        let h = self.hash_mut();
+        let live = h.entries.len();
+        h.entries.reserve((live + 1).max(4));
     }
 
     /// The length operator's border (5.1's `luaH_getn`).
@@ -492,7 +500,7 @@ impl Table {
             }
             return i;
         }
-        if self.hash.entries.is_empty() {
+        if self.hash.as_ref().is_none_or(|h| h.entries.is_empty()) {
             return j;
         }
         // Unbound search in the hash part.
@@ -555,7 +563,7 @@ impl Table {
             }
         }
         let h0 = start.saturating_sub(asize + SMALL);
-        for e in self.hash.entries.iter().skip(h0) {
+        for e in self.hash.iter().flat_map(|h| h.entries.iter()).skip(h0) {
             if !e.1.is_nil() {
                 return Ok(Some(*e));
             }
@@ -572,7 +580,7 @@ impl Table {
         for i in 0..self.nskeys as usize {
             f(Value::from_ptr(tag::STR, self.skeys[i]), self.svals[i]);
         }
-        for e in &self.hash.entries {
+        for e in self.hash.iter().flat_map(|h| h.entries.iter()) {
             f(e.0, e.1);
         }
     }
@@ -593,8 +601,11 @@ impl Table {
                 }
             }
         }
+        let Some(h) = self.hash.as_mut() else {
+            return;
+        };
         let mut newly_dead = 0;
-        for e in self.hash.entries.iter_mut() {
+        for e in h.entries.iter_mut() {
             if e.1.is_nil() {
                 if is_dying(e.0) {
                     e.0 = DEAD_KEY;
@@ -609,12 +620,12 @@ impl Table {
                 }
             }
         }
-        self.hash.dead += newly_dead;
+        h.dead += newly_dead;
     }
 
     /// True if the hash part holds keys with nil values.
     pub fn has_dead_keys(&self) -> bool {
-        self.hash.dead > 0
+        self.hash.as_ref().is_some_and(|h| h.dead > 0)
     }
 
     /// Number of live entries in all parts (for tests and debugging).
@@ -643,7 +654,7 @@ mod tests {
         }
         assert_eq!(t.length(), 1000);
         assert!(t.asize >= 1000);
-        assert!(t.hash.entries.is_empty());
+        assert!(t.hash.is_none());
         assert_eq!(t.get(n(500.0)), n(500.0));
     }
 
@@ -722,6 +733,6 @@ mod tests {
             }
         }
         assert_eq!(t.count(), 0);
-        assert!(t.hash.entries.len() <= 1024);
+        assert!(t.hash.as_ref().unwrap().entries.len() <= 1024);
     }
 }

@@ -30,7 +30,6 @@ pub fn open(vm: &mut Vm) -> Result<(), LuaError> {
         ("loadstring", loadstring),
         ("next", next),
         ("newproxy", newproxy),
-        ("print", print),
         ("rawequal", rawequal),
         ("rawget", rawget),
         ("rawset", rawset),
@@ -45,6 +44,11 @@ pub fn open(vm: &mut Vm) -> Result<(), LuaError> {
     for &(name, f) in FNS {
         vm.register(name, f)?;
     }
+    // `print` calls the global `tostring` when a program replaced it (as 5.1 and LuaJIT
+    // do); its upvalue is the builtin, to recognise the common case.
+    let builtin_tostring = vm.get_global("tostring");
+    let print_f = vm.new_native(print, "print", &[builtin_tostring]);
+    vm.set_global("print", print_f)?;
     let nextf = vm.get_global("next");
     let pairs_f = vm.new_native(pairs, "pairs", &[nextf]);
     vm.set_global("pairs", pairs_f)?;
@@ -315,6 +319,10 @@ fn xpcall(vm: &mut Vm) -> Result<usize, LuaError> {
 
 fn print(vm: &mut Vm) -> Result<usize, LuaError> {
     let n = vm.nargs();
+    let ts = vm.get_global("tostring");
+    if !Vm::raw_equal(ts, vm.upvalue(0)) {
+        return print_with(vm, ts, n);
+    }
     let mut out: Vec<u8> = Vec::new();
     for i in 1..=n {
         if i > 1 {
@@ -334,6 +342,26 @@ fn print(vm: &mut Vm) -> Result<usize, LuaError> {
             } else {
                 return Err(vm.rt_error("'tostring' must return a string to 'print'"));
             }
+        }
+    }
+    out.push(b'\n');
+    vm.write_output(&out);
+    Ok(0)
+}
+
+/// `print` through a replaced global `tostring`.
+fn print_with(vm: &mut Vm, ts: Value, n: usize) -> Result<usize, LuaError> {
+    let mut out: Vec<u8> = Vec::new();
+    for i in 1..=n {
+        if i > 1 {
+            out.push(b'\t');
+        }
+        let v = vm.arg(i);
+        let s = vm.call1(ts, &[v])?;
+        if s.is_str() || s.is_num() {
+            out.extend_from_slice(&vm.to_display_bytes(s));
+        } else {
+            return Err(vm.rt_error("'tostring' must return a string to 'print'"));
         }
     }
     out.push(b'\n');

@@ -16,7 +16,10 @@
 
 use alloc::vec::Vec;
 
+use super::bind::{self, Fail};
 use super::error::LibError;
+use crate::value::Value;
+use crate::vm::{LuaError, NativeFn, Vm};
 
 /// What `sort` needs from the table and the comparator.
 pub trait SortAccess {
@@ -165,6 +168,250 @@ pub fn concat<A: ConcatAccess>(t: &mut A, sep: &[u8], i: i64, j: i64) -> Result<
         k += 1;
     }
     Ok(out)
+}
+
+// ---- the library as natives -------------------------------------------------------------
+
+/// Opens the `table` library (LuaJIT 2.1's set: 5.1's functions plus `move`).
+pub fn open(vm: &mut Vm) -> Result<(), LuaError> {
+    const FNS: &[(&str, NativeFn)] = &[
+        ("concat", tab_concat),
+        ("foreach", tab_foreach),
+        ("foreachi", tab_foreachi),
+        ("getn", tab_getn),
+        ("insert", tab_insert),
+        ("maxn", tab_maxn),
+        ("move", tab_move),
+        ("remove", tab_remove),
+        ("sort", tab_sort),
+    ];
+    bind::new_lib(vm, "table", FNS).map(|_| ())
+}
+
+/// `#t` of a table argument (raw: tables have no `__len` in Lua 5.1).
+fn len_of(vm: &Vm, t: Value) -> i64 {
+    vm.raw_len(t) as i64
+}
+
+fn tab_getn(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let n = len_of(vm, t);
+    vm.ret1(Value::num(n as f64))
+}
+
+fn tab_maxn(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let mut max = 0.0f64;
+    let mut k = Value::NIL;
+    while let Some((key, _)) = vm.table_next(t, k)? {
+        if let Some(n) = key.as_num() {
+            if n > max {
+                max = n;
+            }
+        }
+        k = key;
+    }
+    vm.ret1(Value::num(max))
+}
+
+fn tab_insert(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let e = len_of(vm, t) + 1; // first empty slot
+    let (pos, v) = match vm.nargs() {
+        2 => (e, vm.arg(2)),
+        3 => {
+            let pos = i64::from(bind::check_int(vm, 2)?);
+            // Move up elements pos..e-1 (raw, like lua_rawseti).
+            let mut i = e;
+            while i > pos {
+                let prev = vm.raw_geti(t, i - 1);
+                vm.raw_seti(t, i, prev);
+                i -= 1;
+            }
+            (pos, vm.arg(3))
+        }
+        _ => return Err(vm.rt_error("wrong number of arguments to 'insert'")),
+    };
+    vm.raw_seti(t, pos, v);
+    Ok(0)
+}
+
+fn tab_remove(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let len = len_of(vm, t);
+    let pos = if vm.arg(2).is_nil() {
+        if len == 0 {
+            return Ok(0);
+        }
+        len
+    } else {
+        let pos = i64::from(bind::check_int(vm, 2)?);
+        if pos < 1 || pos > len {
+            return Ok(0);
+        }
+        pos
+    };
+    // LuaJIT's `remove` is Lua code: plain (metamethod-honouring) indexing.
+    let old = vm.index(t, Value::num(pos as f64))?;
+    vm.push(old)?;
+    for i in pos + 1..=len {
+        let v = vm.index(t, Value::num(i as f64))?;
+        vm.set_index(t, Value::num((i - 1) as f64), v)?;
+    }
+    vm.set_index(t, Value::num(len as f64), Value::NIL)?;
+    Ok(1)
+}
+
+fn tab_move(vm: &mut Vm) -> Result<usize, LuaError> {
+    let a1 = vm.check_table(1)?;
+    let f = i64::from(bind::check_int(vm, 2)?);
+    let e = i64::from(bind::check_int(vm, 3)?);
+    let t = i64::from(bind::check_int(vm, 4)?);
+    let a2 = if vm.arg(5).is_nil() {
+        a1
+    } else {
+        vm.check_table(5)?
+    };
+    if e >= f {
+        let d = t - f;
+        let mv = |vm: &mut Vm, i: i64| -> Result<(), LuaError> {
+            let v = vm.index(a1, Value::num(i as f64))?;
+            vm.set_index(a2, Value::num((i + d) as f64), v)
+        };
+        if t > e || t <= f || a2 != a1 {
+            for i in f..=e {
+                mv(vm, i)?;
+            }
+        } else {
+            for i in (f..=e).rev() {
+                mv(vm, i)?;
+            }
+        }
+    }
+    vm.ret1(a2)
+}
+
+fn tab_foreach(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let f = vm.arg(2);
+    if !f.is_func() {
+        return Err(vm.type_arg_error(2, "function"));
+    }
+    let mut k = Value::NIL;
+    while let Some((key, v)) = vm.table_next(t, k)? {
+        vm.push(key)?; // keep the key rooted across the call
+        let r = vm.call1(f, &[key, v]);
+        vm.pop(1);
+        let r = r?;
+        if !r.is_nil() {
+            return vm.ret1(r);
+        }
+        k = key;
+    }
+    Ok(0)
+}
+
+fn tab_foreachi(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let f = vm.arg(2);
+    if !f.is_func() {
+        return Err(vm.type_arg_error(2, "function"));
+    }
+    let n = len_of(vm, t);
+    for i in 1..=n {
+        let v = vm.index(t, Value::num(i as f64))?;
+        let r = vm.call1(f, &[Value::num(i as f64), v])?;
+        if !r.is_nil() {
+            return vm.ret1(r);
+        }
+    }
+    Ok(0)
+}
+
+/// `table.sort`'s access to the table and the comparator.
+struct VmSort<'v> {
+    vm: &'v mut Vm,
+    t: Value,
+    comp: Value,
+}
+
+impl SortAccess for VmSort<'_> {
+    type Value = Value;
+    type Error = Fail;
+
+    fn get(&mut self, i: i64) -> Result<Value, Fail> {
+        Ok(self.vm.raw_geti(self.t, i))
+    }
+
+    fn set(&mut self, i: i64, v: Value) -> Result<(), Fail> {
+        self.vm.raw_seti(self.t, i, v);
+        Ok(())
+    }
+
+    fn less(&mut self, a: &Value, b: &Value) -> Result<bool, Fail> {
+        if self.comp.is_nil() {
+            return Ok(self.vm.less_than(*a, *b)?);
+        }
+        // The comparator may remove the elements being compared from the table: keep
+        // them rooted while it runs.
+        self.vm.push(*a)?;
+        self.vm.push(*b)?;
+        let r = self.vm.call1(self.comp, &[*a, *b]);
+        self.vm.pop(2);
+        Ok(r?.is_truthy())
+    }
+}
+
+fn tab_sort(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let comp = vm.arg(2);
+    if !comp.is_nil() && !comp.is_func() {
+        return Err(vm.type_arg_error(2, "function"));
+    }
+    let n = len_of(vm, t);
+    let r = sort(
+        &mut VmSort {
+            vm: &mut *vm,
+            t,
+            comp,
+        },
+        n,
+    );
+    r.map_err(|e| e.raise(vm))?;
+    Ok(0)
+}
+
+/// `table.concat`'s access to the table.
+struct VmConcat<'v> {
+    vm: &'v Vm,
+    t: Value,
+}
+
+impl ConcatAccess for VmConcat<'_> {
+    type Error = Fail;
+
+    fn append(&mut self, i: i64, out: &mut Vec<u8>) -> Result<Result<(), &'static str>, Fail> {
+        let v = self.vm.raw_geti(self.t, i);
+        if bind::str_or_num(self.vm, v, out) {
+            Ok(Ok(()))
+        } else {
+            Ok(Err(v.type_name()))
+        }
+    }
+}
+
+fn tab_concat(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let sep = vm.opt_bytes(2, b"")?;
+    let i = i64::from(bind::opt_int(vm, 3, 1)?);
+    let j = if vm.arg(4).is_nil() {
+        len_of(vm, t)
+    } else {
+        i64::from(bind::check_int(vm, 4)?)
+    };
+    let r = concat(&mut VmConcat { vm: &*vm, t }, sep, i, j).map_err(|e| e.raise(vm))?;
+    let v = vm.new_str(&r)?;
+    vm.ret1(v)
 }
 
 #[cfg(test)]

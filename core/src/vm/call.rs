@@ -318,10 +318,14 @@ impl Vm {
             let top = self.th().frames.last().map(|f| f.top).unwrap_or(0);
             let th = self.th_mut();
             th.top = th.top.max(top);
-            err = match self.call1(h, &[err]) {
+            // Extra room, so that a handler can run after a "stack overflow".
+            self.max_frames += 64;
+            let r = self.call1(h, &[err]);
+            self.max_frames -= 64;
+            err = match r {
                 Ok(v) => v,
-                Err(LuaError::Value(v)) => v,
-                Err(LuaError::Yield) => err,
+                // As 5.1's LUA_ERRERR: the handler itself failed.
+                Err(_) => self.str_unchecked(b"error in error handling"),
             };
         }
         let callee = mf.func + if mf.kind == FrameKind::Xpcall { 2 } else { 1 };

@@ -427,6 +427,44 @@ impl Vm {
                         (unsafe { (*th).top }) - func - 1
                     };
                     let nres = i.c() as i32 - 1;
+                    // Fast path: a fixed-parameter Lua function whose frame fits in the
+                    // stack (no allocation, so no safe point needed).
+                    let fv = r!(a);
+                    if fv.is_func() && unsafe { (*fv.ptr::<GcHeader>()).kind } == Kind::LuaFn {
+                        let np: &Proto = unsafe { &*(*fv.ptr::<LuaFunction>()).proto };
+                        let ms = np.max_stack as usize;
+                        let nb = func + 1;
+                        let th_ref = unsafe { &mut *th };
+                        if !np.is_vararg
+                            && nb + ms.max(nargs) <= th_ref.stack.len()
+                            && th_ref.frames.len() < self.max_frames
+                        {
+                            savepc!();
+                            let th_ref = unsafe { &mut *th };
+                            let lo = nb + nargs.min(np.num_params as usize);
+                            for v in &mut th_ref.stack[lo..nb + ms.max(nargs)] {
+                                *v = Value::NIL;
+                            }
+                            th_ref.frames.push(crate::object::Frame {
+                                func,
+                                base: nb,
+                                top: nb + ms,
+                                pc: 0,
+                                nresults: nres,
+                                kind: crate::object::FrameKind::Lua,
+                                nvarargs: 0,
+                                tailcalls: 0,
+                            });
+                            th_ref.top = nb + ms;
+                            base = nb;
+                            pc = 0;
+                            cl = fv.ptr::<LuaFunction>();
+                            proto = unsafe { (*cl).proto };
+                            code = np.code.as_ptr();
+                            k = np.consts.as_ptr();
+                            continue;
+                        }
+                    }
                     unsafe { (*th).top = func + nargs + 1 };
                     check_gc!();
                     savepc!();
@@ -490,6 +528,31 @@ impl Vm {
                     };
                     if !unsafe { (&*th).open_upvals.is_empty() } {
                         self.close_upvals(base);
+                    }
+                    // Fast path: returning to a Lua caller above `stop`.
+                    let th_ref = unsafe { &mut *th };
+                    let nf = th_ref.frames.len();
+                    if nf >= 2 && nf - 1 > stop {
+                        let cur = th_ref.frames[nf - 1];
+                        let caller = th_ref.frames[nf - 2];
+                        if caller.kind == crate::object::FrameKind::Lua && cur.nresults >= 0 {
+                            let want = cur.nresults as usize;
+                            let res = cur.func;
+                            let first = base + a;
+                            let st = &mut th_ref.stack[..];
+                            for j in 0..want {
+                                st[res + j] = if j < n { st[first + j] } else { Value::NIL };
+                            }
+                            th_ref.frames.pop();
+                            base = caller.base;
+                            pc = caller.pc;
+                            cl = st[caller.func].ptr::<LuaFunction>();
+                            proto = unsafe { (*cl).proto };
+                            code = unsafe { (*proto).code.as_ptr() };
+                            k = unsafe { (*proto).consts.as_ptr() };
+                            th_ref.top = base + unsafe { (*proto).max_stack } as usize;
+                            continue;
+                        }
                     }
                     let wanted = unsafe { (*th).frames.last().unwrap_unchecked().nresults };
                     self.poscall(base + a, n);

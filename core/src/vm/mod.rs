@@ -265,7 +265,9 @@ impl Vm {
             env: self.globals,
             payload,
         };
-        Ok(Value::from_ptr(tag::USERDATA, self.heap.alloc(u)))
+        let p = self.heap.alloc(u);
+        self.heap.udata.push(p);
+        Ok(Value::from_ptr(tag::USERDATA, p))
     }
 
     /// Loads a compiled function into this VM as a prototype (constants interned).
@@ -291,7 +293,6 @@ impl Vm {
             is_vararg: desc.is_vararg,
             num_upvals: desc.num_upvals,
             max_stack: desc.max_stack.max(2),
-            hot: 0,
             desc,
         };
         self.heap.alloc(p)

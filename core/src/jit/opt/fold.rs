@@ -3,8 +3,8 @@
 //! The rule writers' contract:
 //! - rules key on `(op, left operand's op, right operand's op)` in one `match`, most
 //!   specific first; a non-ref operand, or a ref the loop pass marked as loop-carried
-//!   (the PHI barrier: its definition does not hold across the back-edge, so no rule may
-//!   look through it), shows as `NOP` ("any");
+//!   (the PHI barrier: looking through it would add loop-carried values, see `loop.rs`),
+//!   shows as `NOP` ("any");
 //! - a rule keeps the result type: it returns a ref of the same type, a constant of that
 //!   type, or a retry with an instruction of that type;
 //! - rules only reduce strength (constants move right, chains shorten, expensive ops
@@ -14,6 +14,10 @@
 //!   `0` (NaN, infinities); `x == x` is not true for numbers (NaN). Constant folding uses
 //!   the interpreter's formulas: `%` is `a - floor(a/b)*b`, `math.min(a, b)` is
 //!   `b < a ? b : a`, math functions come from `libm` as in the VM's `math` library;
+//! - the sign and payload of a NaN are not part of a number's value (every NaN is
+//!   canonicalized when it is boxed, see `value.rs`), so `x * -1` may become `-x`. The
+//!   emitter must canonicalize numbers it stores to the VM stack or heap: `fneg`/`fabs`
+//!   of a NaN give a negative NaN, whose bits would read as a tagged value;
 //! - a guard that always holds folds to `Drop`, one that always fails to `Fail` (the
 //!   trace aborts: it could never run to the end).
 
@@ -230,6 +234,8 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
             guard_result(matches!(op, EQ | LE | GE | ULE | UGE))
         }
         (ABC, KINT, KINT) => guard_result((kint(t, b) as u32) < (kint(t, a) as u32)),
+        // A constant index below one an earlier check on the same size already passed.
+        (ABC, _, KINT) if kint(t, b) >= 0 && abc_covered(t, a, kint(t, b)) => Fold::Drop,
 
         // ---- Algebra on numbers (exact in IEEE arithmetic).
         (ADD, _, KNUM) if ty == IrType::NUM && knum(t, b).to_bits() == (-0.0f64).to_bits() => {
@@ -294,6 +300,14 @@ fn exact_reciprocal(k: f64) -> Option<f64> {
     let mantissa = bits & ((1u64 << 52) - 1);
     let exp = ((bits >> 52) & 0x7ff) as i32 - 1023;
     (k.is_normal() && mantissa == 0 && (-1022..=1022).contains(&-exp)).then(|| 1.0 / k)
+}
+
+/// Whether an earlier `ABC size k2` with `k <= k2` exists (then `k < size` holds too).
+fn abc_covered(t: &Trace, size: Ref, k: i32) -> bool {
+    t.chain(Op::ABC).take_while(|r| *r > size).any(|r| {
+        let g = t.get(r);
+        g.a() == size && t.int_value(g.b()).is_some_and(|k2| k2 >= k)
+    })
 }
 
 fn is_rounding(fpm: u16) -> bool {
@@ -450,6 +464,17 @@ mod tests {
         assert_eq!((t.op(g), t.get(g).a(), t.get(g).b()), (Op::GT, x, two));
         let (k3, k5) = (t.kint(3).unwrap(), t.kint(5).unwrap());
         assert_eq!(t.guard(Op::ABC, k5, k3), Ok(Ref::NONE));
+        // Bounds checks covered by a larger constant index on the same size.
+        let n = t.sload(3, IrType::INT, SloadFlags::TYPECHECK).unwrap();
+        let big = t.guard(Op::ABC, n, k5).unwrap();
+        assert_ne!(big, Ref::NONE);
+        assert_eq!(
+            t.guard(Op::ABC, n, k3),
+            Ok(Ref::NONE),
+            "3 < n follows from 5 < n"
+        );
+        let k7 = t.kint(7).unwrap();
+        assert_ne!(t.guard(Op::ABC, n, k7), Ok(Ref::NONE));
         assert_eq!(t.guard(Op::ABC, k3, k5), Err(IrError::GuardAlwaysFails));
     }
 
