@@ -3,6 +3,8 @@
 
     luagen.py SEED            print the program for SEED on stdout
     luagen.py SEED OUT.lua    write it to OUT.lua
+    luagen.py --batch SEED COUNT DIR    DIR/<seed>.lua for COUNT seeds from SEED
+    luagen.py --avoid=pow ...   (first argument) leave features out, see `generate`
 
 Invariants of every generated program (what makes a divergence mean a bug):
 - deterministic: the program is a pure function of SEED (Python's `random.Random(SEED)`),
@@ -122,8 +124,9 @@ class Scope:
 
 
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, avoid=()):
         self.r = random.Random(seed)
+        self.avoid = set(avoid)
         self.scope = Scope()
         self.n = 0
         self.lines = []
@@ -160,6 +163,8 @@ class Gen:
         k = r.randint(0, 20)
         if k <= 6:
             op = self.pick(["+", "-", "*", "+", "-", "*", "/", "%", "^"])
+            if op == "^" and "pow" in self.avoid:
+                op = "*"
             a, b = self.num(d + 1), self.num(d + 1)
             if op == "^":
                 b = self.pick(["2", "0.5", "3", "-1"])
@@ -591,12 +596,24 @@ class Gen:
         return "\n".join(self.lines) + "\n"
 
 
-def generate(seed):
-    return Gen(seed).program()
+def generate(seed, avoid=()):
+    """The program for `seed`. `avoid` names features to leave out (a known bug being
+    fixed: "pow" turns `^` into `*`); an empty `avoid` is the full language."""
+    return Gen(seed, avoid).program()
 
 
 if __name__ == "__main__":
-    src = generate(int(sys.argv[1]))
+    avoid = ()
+    if sys.argv[1].startswith("--avoid="):
+        avoid = tuple(sys.argv.pop(1)[len("--avoid="):].split(","))
+    if sys.argv[1] == "--batch":
+        # luagen.py --batch SEED COUNT DIR: DIR/<seed>.lua for COUNT seeds from SEED.
+        first, count, out = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+        for seed in range(first, first + count):
+            with open("%s/%d.lua" % (out, seed), "w") as f:
+                f.write(generate(seed, avoid))
+        sys.exit(0)
+    src = generate(int(sys.argv[1]), avoid)
     if len(sys.argv) > 2:
         with open(sys.argv[2], "w") as f:
             f.write(src)
