@@ -227,6 +227,11 @@ impl Parser<'_> {
         let mut e = ExpDesc::new(ExpKind::Void);
         let nexps = self.explist1(&mut e)?;
         self.adjust_assign(3, nexps, &mut e)?;
+        if nexps > 3 {
+            // Drop the leftover values (`for k in f, s, c, extra do`) so the loop's block
+            // opens with no temporaries above its locals, as LuaJIT's `assign_adjust` does.
+            self.fs().freereg -= nexps - 3;
+        }
         self.fs().check_stack(3)?; // room for the generator call
         self.forbody(base, line, nvars - 3, false)
     }
