@@ -489,7 +489,7 @@ impl Vm {
                     };
                     savepc!();
                     let fv = r!(a);
-                    if !fv.is_func() && self.metamethod(fv, Tm::Call).is_nil() {
+                    if !fv.is_func() && !self.metamethod(fv, Tm::Call).is_func() {
                         return Err(self.op_error(fv, "call", Some(a as u32)));
                     }
                     // Close upvalues, move the callee and its arguments down over this
