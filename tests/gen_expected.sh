@@ -33,6 +33,11 @@ for f in "$@"; do
         status=1
         continue
     fi
+    # Expected output must be deterministic: no addresses, no LuaJIT builtin numbers.
+    if grep -Eq '0x[0-9a-f]{6,}|builtin#' "$tmp/jit.out"; then
+        echo "FAIL $f: output contains an address; make the script deterministic" >&2
+        status=1
+    fi
     if [ "$check" = 1 ]; then
         if ! cmp -s "$tmp/jit.out" "$exp"; then
             echo "STALE $exp" >&2

@@ -223,3 +223,65 @@ fn a64_retarget_in_place_by_address() {
         assert_eq!(retarget(wd, at, at + 4), None);
     }
 }
+
+#[test]
+fn a64_patch_round_trips_at_range_edges() {
+    // For each kind: a template word from the encoder, offsets around both range ends; the
+    // patched word must equal the encoder's own word for that offset, or be refused exactly
+    // when the offset type refuses it.
+    let bit = ShiftAmt::<X>::new(9).unwrap();
+    let mut offsets = vec![0i64, 4, -4, 1, 2, 3, -1, 4096, -4096];
+    for e in [1i64 << 15, 1 << 20, 1 << 27] {
+        for d in [-8, -5, -4, -1, 0, 1, 4] {
+            offsets.push(e + d);
+            offsets.push(-e + d);
+        }
+    }
+    let mut checked = 0;
+    for &o in &offsets {
+        let cases: [(u32, LabelUse, Option<u32>); 6] = [
+            (
+                b(BranchOff26::new(0).unwrap()),
+                LabelUse::Branch26,
+                BranchOff26::new(o).map(b),
+            ),
+            (
+                b_cond(Cond::Hi, BranchOff19::new(0).unwrap()),
+                LabelUse::Branch19,
+                BranchOff19::new(o).map(|f| b_cond(Cond::Hi, f)),
+            ),
+            (
+                cbz(w(4), BranchOff19::new(0).unwrap()),
+                LabelUse::Branch19,
+                BranchOff19::new(o).map(|f| cbz(w(4), f)),
+            ),
+            (
+                tbnz(x(8), bit, BranchOff14::new(0).unwrap()),
+                LabelUse::Branch14,
+                BranchOff14::new(o).map(|f| tbnz(x(8), bit, f)),
+            ),
+            (
+                adr(x(1), AdrOff::new(0).unwrap()),
+                LabelUse::Adr21,
+                AdrOff::new(o).map(|f| adr(x(1), f)),
+            ),
+            (
+                ldrsw_lit(x(6), BranchOff19::new(0).unwrap()),
+                LabelUse::Branch19,
+                BranchOff19::new(o).map(|f| ldrsw_lit(x(6), f)),
+            ),
+        ];
+        for (template, kind, expect) in cases {
+            assert_eq!(LabelUse::of_word(template), Some(kind), "{template:#x}");
+            let patched = kind.patch(template, o);
+            assert_eq!(patched, expect, "{kind:?} offset {o}");
+            if let Some(wd) = patched {
+                assert_eq!(kind.offset_of(wd), o);
+                // Patching again (re-linking) replaces, never accumulates.
+                assert_eq!(kind.patch(wd, 0), Some(template));
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, offsets.len() * 6);
+}

@@ -645,6 +645,26 @@ fn width_forms<R: Width>(c: &mut Cases) {
             );
         }
     }
+    // Conditional compare.
+    for (i, cond) in conds().into_iter().enumerate() {
+        for (j, (rn, rm)) in pairs(&rs).into_iter().enumerate().skip(i % 4).step_by(4) {
+            let nzcv = Nzcv::new(((i + j) % 16) as u32).unwrap();
+            let imm = CcmpImm::new([0, 1, 17, 31][j % 4]).unwrap();
+            let t = |m: &str, o: &dyn Display| format!("{m} {rn}, {o}, {nzcv}, {cond}");
+            c.add(f("ccmp"), ccmp(rn, rm, nzcv, cond), t("ccmp", &rm));
+            c.add(f("ccmn"), ccmn(rn, rm, nzcv, cond), t("ccmn", &rm));
+            c.add(
+                f("ccmp_imm"),
+                ccmp_imm(rn, imm, nzcv, cond),
+                t("ccmp", &imm),
+            );
+            c.add(
+                f("ccmn_imm"),
+                ccmn_imm(rn, imm, nzcv, cond),
+                t("ccmn", &imm),
+            );
+        }
+    }
     // Compare and branch, test and branch.
     for (i, off) in branch19_samples().into_iter().enumerate() {
         for rt in rs.iter().skip(i % 3).step_by(3) {
@@ -806,7 +826,7 @@ fn simm9_samples() -> Vec<SImm9> {
         .collect()
 }
 
-fn indexes<const L: u32>() -> Vec<Index> {
+fn indexes() -> Vec<Index> {
     let (xl, wl) = (xs(), ws());
     let mut v = Vec::new();
     for (i, scaled) in [false, true, false, true].into_iter().enumerate() {
@@ -821,7 +841,6 @@ fn indexes<const L: u32>() -> Vec<Index> {
 fn fmt_index(idx: Index, l: u32) -> String {
     let mut s = String::new();
     idx.fmt_for(l, &mut s).unwrap();
-    // The byte forms print a scaled LSL as "lsl #0", which llvm-mc needs to set S.
     s
 }
 
@@ -875,7 +894,7 @@ fn ldst_forms<R: Reg, const L: u32>(c: &mut Cases, op: LdSt<R, L>, rts: &[R], gp
             );
         }
     }
-    for (i, idx) in indexes::<L>().into_iter().enumerate() {
+    for (i, idx) in indexes().into_iter().enumerate() {
         for (j, rt) in rts.iter().enumerate().skip(i % 3).step_by(3) {
             let rn = cycle(&bases, i + j * 2);
             let t = format!("{} {rt}, [{rn}, {}]", op.name(), fmt_index(idx, L));
@@ -1148,9 +1167,17 @@ fn system_forms(c: &mut Cases) {
         c.add("dc_ivac", dc_ivac(r), format!("dc ivac, {r}"));
         c.add("dc_zva", dc_zva(r), format!("dc zva, {r}"));
         c.add("ic_ivau", ic_ivau(r), format!("ic ivau, {r}"));
+        c.add("tlbi_vaae1", tlbi_vaae1(r), format!("tlbi vaae1, {r}"));
+        c.add(
+            "tlbi_vaae1is",
+            tlbi_vaae1is(r),
+            format!("tlbi vaae1is, {r}"),
+        );
     }
     c.add("ic_iallu", ic_iallu(), "ic iallu".into());
     c.add("ic_ialluis", ic_ialluis(), "ic ialluis".into());
+    c.add("tlbi_vmalle1", tlbi_vmalle1(), "tlbi vmalle1".into());
+    c.add("tlbi_vmalle1is", tlbi_vmalle1is(), "tlbi vmalle1is".into());
     for (i, &reg) in SysReg::ALL.iter().enumerate() {
         for rt in [x(i as u8 % 31), XZR] {
             c.add("mrs", mrs(rt, reg), format!("mrs {rt}, {}", reg.name()));
@@ -1477,6 +1504,24 @@ fn immediate_samples(c: &mut Cases) {
                 ADD_EXT_X,
             );
         }
+    }
+
+    // Conditional compare: immediate and flags.
+    for v in 0..=40u32 {
+        let wi = CcmpImm::new(v as u64).map(|i| ccmp_imm(x(1), i, Nzcv::new(0).unwrap(), Cond::Eq));
+        c.imm(
+            "CcmpImm",
+            format!("ccmp x1, #{v}, #0, eq"),
+            wi,
+            (0xffe0_0c10, 0xfa40_0800),
+        );
+        let wn = Nzcv::new(v).map(|n| ccmp(x(1), x(2), n, Cond::Eq));
+        c.imm(
+            "Nzcv",
+            format!("ccmp x1, x2, #{v}, eq"),
+            wn,
+            (0xffe0_0c10, 0xfa40_0000),
+        );
     }
 
     // Bitfields (extract and insert), raw immr/imms.

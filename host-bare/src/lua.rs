@@ -1,32 +1,27 @@
-//! Lua scripts embedded in the image (`host-bare/lua/*.lua`, by `include_str!`), run through
-//! the core VM with `print` going to the UART.
+//! Lua scripts embedded in the image (`host-bare/lua/*.lua`, by `include_str!`) or read from
+//! the host through semihosting, run through the core VM with `print` going to the UART.
 //!
-//! INTEGRATION POINT: `run_script` is where the firmware meets `crescent_core::vm`. Until the
-//! core exposes its VM, it reports that Lua is unavailable (and the default command runs only
-//! the self-test).
+//! Invariants: every script runs in a fresh VM with the standard libraries open, a memory
+//! limit below the heap's size (so running out is a Lua "not enough memory" error, never an
+//! allocation failure) and `dofile`/`loadfile` reading host files through semihosting. A Lua
+//! error is returned as its message and traceback; the caller exits with status 1.
 
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 
+use crescent_core::vm::Vm;
+
 /// The embedded scripts, by name.
 pub const SCRIPTS: &[(&str, &str)] = &[
+    ("core", include_str!("../lua/core.lua")),
     ("demo", include_str!("../lua/demo.lua")),
     ("error", include_str!("../lua/error.lua")),
 ];
 
-/// Whether this build can run Lua.
-const VM_AVAILABLE: bool = false;
-
-/// Runs every script except `error` (the one that fails on purpose).
+/// What the firmware runs by default: the language-core script.
 pub fn run_default() -> Result<(), String> {
-    if !VM_AVAILABLE {
-        crate::println!("lua: skipped, the core VM is not integrated yet (host-bare/src/lua.rs)");
-        return Ok(());
-    }
-    SCRIPTS
-        .iter()
-        .filter(|(name, _)| *name != "error")
-        .try_for_each(|(name, _)| run_named(name))
+    run_named("core")
 }
 
 /// Runs the embedded script `name`.
@@ -35,19 +30,65 @@ pub fn run_named(name: &str) -> Result<(), String> {
         .iter()
         .find(|(n, _)| *n == name)
         .ok_or_else(|| format!("no embedded Lua script '{name}'"))?;
-    run_script(name, source)
+    run_chunk(source.as_bytes(), &format!("@{name}.lua"))
 }
 
 /// Runs the host file `path`, read through semihosting.
 pub fn run_file(path: &str) -> Result<(), String> {
     let source = crate::semihosting::read_file(path)?;
-    let source = core::str::from_utf8(&source).map_err(|_| format!("{path}: not UTF-8"))?;
-    run_script(path, source)
+    run_chunk(&source, &format!("@{path}"))
 }
 
-fn run_script(name: &str, source: &str) -> Result<(), String> {
-    let _ = source;
-    Err(format!(
-        "lua: cannot run '{name}': the core VM is not integrated yet (host-bare/src/lua.rs)"
-    ))
+/// Runs every file named in the host file `list` (one path a line), framing each one's
+/// output; errors are reported in the frame and do not stop the batch.
+pub fn run_batch(list: &str) -> Result<(), String> {
+    let text = crate::semihosting::read_file(list)?;
+    let text = core::str::from_utf8(&text).map_err(|_| format!("{list}: not UTF-8"))?;
+    for path in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        crate::println!("=== begin {path}");
+        match run_file(path) {
+            Ok(()) => crate::println!("=== end {path}: ok"),
+            Err(message) => {
+                crate::println!("{message}");
+                crate::println!("=== end {path}: error");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A VM for the firmware: libraries, UART output, semihosting files, memory limit.
+fn new_vm() -> Result<Vm, String> {
+    let mut vm = Vm::new();
+    crescent_core::stdlib::open_libs(&mut vm).map_err(|e| vm.error_message(e))?;
+    vm.set_output(Box::new(crate::uart::write_bytes));
+    vm.file_hook = Some(Box::new(|path: Option<&str>| match path {
+        Some(p) => crate::semihosting::read_file(p),
+        None => Err(String::from("no standard input on bare metal")),
+    }));
+    let (_, free) = crate::heap::usage();
+    // A quarter of the heap: the VM accounts for its objects, not for the transient buffers
+    // beside them (a concatenation builds its bytes before the string object is charged), so
+    // the peak can reach about three times the limit, plus fragmentation.
+    vm.set_memory_limit(Some(free / 4));
+    Ok(vm)
+}
+
+/// Compiles and runs one chunk; `Err` holds the message and traceback.
+fn run_chunk(source: &[u8], chunkname: &str) -> Result<(), String> {
+    let mut vm = new_vm()?;
+    let result = vm.load(source, chunkname).and_then(|f| {
+        vm.roots.push(f);
+        let r = vm.call(f, &[], Some(0));
+        vm.roots.pop();
+        r
+    });
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let message = vm.error_message(e);
+            let traceback = vm.traceback();
+            Err(format!("lua: {message}\n{traceback}"))
+        }
+    }
 }

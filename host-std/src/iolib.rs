@@ -11,6 +11,7 @@
 //!   `os.exit` and the end of the program flush them all, as C's `exit` flushes every
 //!   `FILE`.
 
+pub mod natives;
 pub mod open;
 pub mod read;
 pub mod stream;
@@ -18,6 +19,7 @@ pub mod stream;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+pub use natives::open_io;
 pub use stream::{Buffering, Device, Stream};
 
 /// A stream shared between Lua handles and the host.

@@ -371,8 +371,9 @@ fn a64_exec_loads_and_stores() {
         buf.put(add(x(8), x(8), x(9), ArithShift::none()));
     }
     buf.put(add_imm(xsp(6), xsp(1), imm(w4 as u64)));
-    buf.put(ldst_pre(STR_W, w(8), xsp(6), SImm9::new(4).unwrap())); // words[1]
-                                                                    // Pair of quads copied swapped; pair of doubles added.
+    // words[1], by pre-index.
+    buf.put(ldst_pre(STR_W, w(8), xsp(6), SImm9::new(4).unwrap()));
+    // Pair of quads copied swapped; pair of doubles added.
     buf.put(ldstp(
         LDP_X,
         x(10),

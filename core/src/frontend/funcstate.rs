@@ -37,6 +37,23 @@ pub(crate) struct Block {
     pub upval: bool,
     /// A loop: `break` leaves it.
     pub breakable: bool,
+    /// First of `labels` declared in this block.
+    pub first_label: usize,
+    /// First of `gotos` pending in this block (or moved out of nested ones).
+    pub first_goto: usize,
+}
+
+/// A label, or a pending forward `goto` (`Labeldesc` of 5.2).
+#[derive(Clone, Debug)]
+pub(crate) struct LabelDesc {
+    /// The label's name.
+    pub name: Vec<u8>,
+    /// The label's position, or the goto's `JMP`.
+    pub pc: usize,
+    /// Source line.
+    pub line: u32,
+    /// Active locals at that point.
+    pub nactvar: u32,
 }
 
 /// Where an upvalue of this function comes from in the enclosing one.
@@ -65,6 +82,10 @@ pub(crate) struct FuncState {
     pub actvar: Vec<u32>,
     pub blocks: Vec<Block>,
     pub upvals: Vec<UpvalSource>,
+    /// Labels of the open blocks (see `labels.rs`).
+    pub labels: Vec<LabelDesc>,
+    /// Forward `goto`s not yet resolved.
+    pub gotos: Vec<LabelDesc>,
     pub jpc: JumpList,
     pub last_target: Option<usize>,
     /// Line attributed to the instructions emitted now (the lexer's last consumed line).
@@ -86,6 +107,8 @@ impl FuncState {
             actvar: Vec::new(),
             blocks: Vec::new(),
             upvals: Vec::new(),
+            labels: Vec::new(),
+            gotos: Vec::new(),
             jpc: None,
             last_target: None,
             line,
@@ -303,6 +326,8 @@ impl FuncState {
             nactvar: self.nactvar,
             upval: false,
             breakable,
+            first_label: self.labels.len(),
+            first_goto: self.gotos.len(),
         });
     }
 
@@ -316,6 +341,7 @@ impl FuncState {
         if bl.upval {
             self.emit_abc(Op::CLOSE, bl.nactvar, 0, 0)?;
         }
+        self.move_gotos_out(&bl)?;
         self.freereg = self.nactvar;
         self.patch_to_here(bl.breaklist)?;
         Ok(())

@@ -10,8 +10,9 @@
 //!
 //! The lexer accepts the 5.1 language plus what LuaJIT 2.1 accepts on top of it, so that
 //! programs that run under `luajit` also run here: hexadecimal fractions and binary
-//! exponents (`0x1.8p1`), the escapes `\xXX`, `\z` and `\u{XXX}`, and bytes >= 0x80 as
-//! identifier characters. Errors are worded as PUC Lua 5.1 words them.
+//! exponents (`0x1.8p1`), the escapes `\xXX`, `\z` and `\u{XXX}`, bytes >= 0x80 as
+//! identifier characters, `::` for labels (`goto` stays a name; the parser decides), and a
+//! leading byte-order mark and `#!` line are skipped. Errors are worded as PUC Lua 5.1 words them.
 
 use alloc::format;
 use alloc::string::String;
@@ -37,6 +38,8 @@ macro_rules! reserved_words {
             Le,
             /// `~=`
             Ne,
+            /// `::` (labels, a LuaJIT extension)
+            DbColon,
             /// A numeral: its value and where its text lies in the source.
             Number(f64, usize, usize),
             /// A name.
@@ -67,6 +70,7 @@ macro_rules! reserved_words {
                 Token::Ge => ">=",
                 Token::Le => "<=",
                 Token::Ne => "~=",
+                Token::DbColon => "::",
                 Token::Eos => "<eof>",
                 _ => return None,
             })
@@ -142,10 +146,21 @@ fn is_newline(c: Option<u8>) -> bool {
 
 impl<'a> Lexer<'a> {
     /// A lexer at the start of `src`; call [`Lexer::next`] to read the first token.
+    /// As LuaJIT does for every chunk, a UTF-8 byte-order mark and then a first line
+    /// starting with `#` (a `#!` interpreter line) are skipped; line numbers are unchanged.
     pub fn new(src: &'a [u8]) -> Lexer<'a> {
+        let mut pos = 0;
+        if src.starts_with(b"\xef\xbb\xbf") {
+            pos = 3;
+        }
+        if src.get(pos) == Some(&b'#') {
+            while pos < src.len() && !is_newline(Some(src[pos])) {
+                pos += 1;
+            }
+        }
         Lexer {
             src,
-            pos: 0,
+            pos,
             line: 1,
             last_line: 1,
             token: Token::Eos,
@@ -235,10 +250,8 @@ impl<'a> Lexer<'a> {
         if is_newline(self.cur()) && self.cur() != old {
             self.advance();
         }
-        self.line = self
-            .line
-            .checked_add(1)
-            .ok_or_else(|| Error::syntax("chunk has too many lines"))?;
+        // 5.1's limit; it also keeps the counter far from overflowing.
+        self.line += 1;
         if self.line >= i32::MAX as u32 {
             return Err(Error::syntax("chunk has too many lines"));
         }
@@ -291,6 +304,14 @@ impl<'a> Lexer<'a> {
                 b'>' => return Ok(self.one_or_two(b'>', Token::Ge)),
                 b'~' => return Ok(self.one_or_two(b'~', Token::Ne)),
                 b'"' | b'\'' => return self.read_string(c),
+                b':' => {
+                    self.advance();
+                    if self.cur() == Some(b':') {
+                        self.advance();
+                        return Ok(Token::DbColon);
+                    }
+                    return Ok(Token::Char(b':'));
+                }
                 b'.' => {
                     if self.src.get(self.pos + 1) == Some(&b'.') {
                         if self.src.get(self.pos + 2) == Some(&b'.') {

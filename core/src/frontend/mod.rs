@@ -3,18 +3,29 @@
 //! [`compile`] turns source text into a [`ProtoDesc`] (pure data: no GC objects) following
 //! the contract in [`crate::bytecode`]. The compiler is a single pass, like PUC Lua 5.1's
 //! `lparser.c`/`lcode.c`: the parser drives a code generator per function
-//! ([`funcstate::FuncState`]) through expression descriptors ([`expdesc::ExpDesc`]).
+//! (`funcstate::FuncState`) through expression descriptors (`expdesc::ExpDesc`). Also here:
+//! [`chunkid`] (chunk names in messages), [`get_obj_name`] (variable names in runtime
+//! errors), [`listing()`] (`luac -l`-style dumps) and [`verify()`] (the bytecode verifier).
+//!
+//! The language is Lua 5.1 as LuaJIT 2.1 accepts it: 5.1's grammar plus `goto`/labels, the
+//! escapes `\xXX`, `\z`, `\u{XXX}`, hexadecimal fractions and exponents, and non-ASCII bytes
+//! in names. Generated code is instruction for instruction what `luac5.1` produces, except
+//! that loops close with the back-edges of the bytecode contract, vararg functions get no
+//! 5.1-compat `arg` local (as in LuaJIT), and `-0` is a constant of its own (as in LuaJIT).
+//! Messages are worded as PUC Lua 5.1's (as LuaJIT's for `goto`).
 //!
 //! Invariants:
 //! - Parsing stops at the first error, and the lexer state is left where the error was found,
-//!   so an [`Error`] is turned into the final message (`chunkid:line: msg near 'tok'`) by
-//!   [`compile`] itself, reading the line and the current token from the lexer.
+//!   so an internal `Error` is turned into the final message (`chunkid:line: msg near 'tok'`)
+//!   by [`compile`] itself, reading the line and the current token from the lexer.
 //! - Every recursion that source text drives is bounded by the "syntax levels" counter
 //!   (`LUAI_MAXCCALLS` = 200, as in 5.1), so no input overflows the native stack: at the
 //!   limit, compiling uses about 120 KiB of native stack in optimized builds (500 KiB in
 //!   debug builds).
 //! - Code shapes are 5.1's (`GETGLOBAL`, `GETTABLE` with constant keys, `SELF`, `MOVE`...), so
 //!   [`debuginfo::get_obj_name`] can name variables in runtime errors as 5.1 does.
+//! - In debug builds, every compiled chunk passes [`verify()`] (or the compiler panics: that
+//!   is a compiler bug, never an input error).
 
 use alloc::format;
 use alloc::string::String;
@@ -26,6 +37,7 @@ pub mod debuginfo;
 mod expdesc;
 mod funcstate;
 mod jumps;
+mod labels;
 pub(crate) mod lexer;
 pub mod listing;
 mod parser;
@@ -72,6 +84,8 @@ pub(crate) struct Error(alloc::boxed::Box<ErrorBody>);
 pub(crate) struct ErrorBody {
     pub msg: String,
     pub near: Near,
+    /// The line to report, when it is not the lexer's (errors about a `goto`).
+    pub line: Option<u32>,
 }
 
 impl Error {
@@ -82,6 +96,7 @@ impl Error {
         Error(alloc::boxed::Box::new(ErrorBody {
             msg: msg.into(),
             near: Near::Current,
+            line: None,
         }))
     }
     /// An error quoting nothing.
@@ -91,6 +106,17 @@ impl Error {
         Error(alloc::boxed::Box::new(ErrorBody {
             msg: msg.into(),
             near: Near::Nothing,
+            line: None,
+        }))
+    }
+    /// An error quoting nothing, reported at `line`.
+    #[cold]
+    #[inline(never)]
+    pub fn at_line(msg: impl Into<String>, line: u32) -> Error {
+        Error(alloc::boxed::Box::new(ErrorBody {
+            msg: msg.into(),
+            near: Near::Nothing,
+            line: Some(line),
         }))
     }
     /// A lexer error quoting what it had read.
@@ -101,6 +127,7 @@ impl Error {
         Error(alloc::boxed::Box::new(ErrorBody {
             msg: String::from(msg),
             near,
+            line: None,
         }))
     }
 }
@@ -118,7 +145,8 @@ pub fn compile(source: &[u8], chunkname: &str) -> Result<ProtoDesc, SyntaxError>
             Ok(proto)
         }
         Err(Error(e)) => {
-            let mut message = format!("{}:{}: {}", chunkid(chunkname), p.line(), e.msg);
+            let line = e.line.unwrap_or_else(|| p.line());
+            let mut message = format!("{}:{}: {}", chunkid(chunkname), line, e.msg);
             match e.near {
                 Near::Current => message += &format!(" near '{}'", p.token_text()),
                 Near::Text(t) => message += &format!(" near '{}'", t),

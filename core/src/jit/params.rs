@@ -7,7 +7,8 @@
 //! them. Parsing follows LuaJIT's `jit.opt.start` exactly: each argument is a level
 //! (`"0"`..`"3"`), a flag (`"fold"`, `"+fold"`, `"-fold"`, `"nofold"`) or a parameter
 //! (`"hotloop=10"`, digits only; an empty value is 0); anything else is an error worded
-//! as LuaJIT words it. `-O` takes the same arguments separated by commas.
+//! as LuaJIT words it. `-O` takes the same arguments separated by commas; `jit.opt.start()`
+//! without arguments (and `-O` alone) restores the default flags.
 
 use alloc::string::String;
 use core::fmt;
@@ -153,7 +154,7 @@ impl Params {
         } else if let Some(n) = arg.strip_prefix('-') {
             (false, n)
         } else if let Some(n) = arg.strip_prefix("no") {
-            (false, n)
+            (false, n.strip_prefix('-').unwrap_or(n))
         } else {
             (true, arg)
         };
@@ -161,12 +162,20 @@ impl Params {
         Ok(())
     }
 
-    /// Applies a comma-separated list, as the CLI's `-O` takes it (`-Ohotloop=1,-fold`).
-    /// Empty items are skipped, as `jit.opt.start` skips `nil`.
+    /// `jit.opt.start()` without arguments: the default flags again (parameters stay).
+    pub fn reset_flags(&mut self) {
+        self.flags = Flags::level(3);
+    }
+
+    /// Applies a comma-separated list, as the CLI's `-O` takes it (`-Ohotloop=1,-fold`);
+    /// an empty list is `jit.opt.start()` without arguments. An empty item is an error
+    /// (LuaJIT passes it as `nil`, which `jit.opt.start` rejects).
     pub fn apply_list(&mut self, list: &str) -> Result<(), ParamError> {
-        list.split(',')
-            .filter(|s| !s.is_empty())
-            .try_for_each(|a| self.apply(a))
+        if list.is_empty() {
+            self.reset_flags();
+            return Ok(());
+        }
+        list.split(',').try_for_each(|a| self.apply(a))
     }
 
     /// The IR size limits of a trace.
@@ -245,6 +254,16 @@ mod tests {
         p.apply_list("hotloop=2,hotexit=3,-loop").unwrap();
         assert_eq!((p.hotloop, p.hotexit, p.flags.r#loop), (2, 3, false));
         assert!(p.apply_list("3,wat").is_err());
+        assert!(p.apply_list("3,,fold").is_err());
+        p.apply("no-fold").unwrap();
+        assert!(!p.flags.fold);
+        p.apply_list("").unwrap();
+        assert_eq!(
+            p.flags,
+            Flags::level(3),
+            "-O alone restores the default flags"
+        );
+        assert_eq!(p.hotloop, 2, "but not the parameters");
         assert_eq!(p.limits().max_ins, 4000);
     }
 }

@@ -34,6 +34,8 @@
 //!   sequential form of the remaining parallel moves;
 //! - constants are never spilled: under pressure they are the first evicted and are
 //!   rematerialized at each use; a constant used in the body is loaded before `LOOP`;
+//! - the refs of the last snapshot, when it covers the trace's end (the exit of a straight
+//!   trace, the back-edge state of a loop), live to the end;
 //! - an interval is never split: one location for its whole life, which is what the
 //!   exit handler reads for each snapshot ref ([`Allocation::snapshot_locs`]).
 //!
@@ -225,8 +227,23 @@ impl Allocation {
         }
     }
 
-    /// Where an exit through snapshot `n` finds each slot's value, and each frame's
-    /// function: `(slot, location)` for entries, in entry order.
+    /// The constants the emitter loads into their registers just before instruction `i`
+    /// (their live interval starts there; a constant the loop body uses is loaded before
+    /// `LOOP`, once).
+    pub fn consts_loaded_before(&self, i: Ref) -> impl Iterator<Item = (Ref, Reg)> + '_ {
+        let pos = 2 * i.idx() as u32 - 1;
+        self.intervals
+            .iter()
+            .filter(move |iv| iv.r.is_const() && iv.start == pos)
+            .filter_map(|iv| match self.loc(iv.r) {
+                Loc::Reg(r) => Some((iv.r, r)),
+                _ => None,
+            })
+    }
+
+    /// Where an exit through snapshot `n` finds each slot's value: `(slot, location)` for
+    /// entries, in entry order. Only for snapshots something exits through (a guard they
+    /// cover, or the end of the trace for the final snapshot).
     pub fn snapshot_locs(&self, t: &Trace, n: usize) -> Vec<(i16, SnapLoc)> {
         t.snaps[n]
             .entries
@@ -238,8 +255,13 @@ impl Allocation {
                     match self.loc(e.r) {
                         Loc::Reg(r) => SnapLoc::Reg(r),
                         Loc::Spill(s) => SnapLoc::Spill(s),
-                        // A primitive-typed value: its type is its value.
-                        _ => SnapLoc::Const(Trace::kpri(t.ty(e.r))),
+                        // A primitive-typed value: its type is its value. (Any other value
+                        // has a location wherever a guard or the trace end uses the
+                        // snapshot; snapshots nothing exits through are not asked for.)
+                        _ => {
+                            debug_assert!(t.ty(e.r).is_pri(), "snapshot #{n}: {} has no home", e.r);
+                            SnapLoc::Const(Trace::kpri(t.ty(e.r)))
+                        }
                     }
                 };
                 (e.slot, l)
@@ -263,6 +285,13 @@ fn const_needs_reg(t: &Trace, user: Op, k: Ref) -> bool {
 
 /// Allocates registers for a trace (after DCE).
 pub fn allocate(t: &Trace) -> Allocation {
+    allocate_in(t, GPR_ALLOCATABLE, FPR_ALLOCATABLE)
+}
+
+/// Allocates from subsets of the allocatable registers (tests use few registers to force
+/// spills and rematerialization).
+pub fn allocate_in(t: &Trace, gprs: RegSet, fprs: RegSet) -> Allocation {
+    debug_assert!(gprs.and(GPR_ALLOCATABLE) == gprs && fprs.and(FPR_ALLOCATABLE) == fprs);
     let n = t.num_ins();
     let end_pos = 2 * n as u32 + 2;
     let loop_idx = t.loop_ref.map(|l| l.idx());
@@ -344,12 +373,23 @@ pub fn allocate(t: &Trace) -> Allocation {
         }
     }
 
+    // The last snapshot, when it covers the end of the trace, is the state there: a
+    // straight trace exits through it, a loop is at its back-edge. Its refs live to the end.
+    if let Some(s) = crate::jit::snapshot::final_snapshot(t) {
+        for r in s.refs().filter(|r| r.is_ins() && *r != Ref::BASE) {
+            last_use[r.idx()] = end_pos;
+        }
+    }
+
     let calls: Vec<u32> = t
         .ins_refs()
-        .filter(|r| t.op(*r).is_call())
+        .filter(|r| t.get(*r).is_call())
         .map(|r| 2 * r.idx() as u32)
         .collect();
-    let crosses = |s: u32, e: u32| calls.iter().any(|&c| s < c && e > c + 1);
+    // Defined before the call and needed after it: read later, or by the snapshot of the
+    // call itself when it is a guard (its exit comes after the helper ran). Arguments
+    // consumed by the call (`e == c`) and its result (`s == c + 1`) do not cross it.
+    let crosses = |s: u32, e: u32| calls.iter().any(|&c| s < c && e > c);
     let mut ivs = Vec::new();
     for r in t.ins_refs() {
         let ins = t.get(r);
@@ -395,11 +435,7 @@ pub fn allocate(t: &Trace) -> Allocation {
     for i in 0..ivs.len() {
         let iv = ivs[i];
         active.retain(|&j| ivs[j].end >= iv.start);
-        let class = if iv.fp {
-            FPR_ALLOCATABLE
-        } else {
-            GPR_ALLOCATABLE
-        };
+        let class = if iv.fp { fprs } else { gprs };
         let allowed = if iv.crosses_call {
             class.and(CALLEE_SAVED)
         } else {
@@ -580,6 +616,20 @@ pub fn verify(t: &Trace, a: &Allocation) -> Result<(), String> {
                 if t.ty(r).has_value() && (a.loc(r) == Loc::None || !live) {
                     return Err(format!("snapshot #{s} ref {r} not available at guard {g}"));
                 }
+            }
+        }
+    }
+    if let Some(s) = crate::jit::snapshot::final_snapshot(t) {
+        for r in s
+            .refs()
+            .filter(|r| r.is_ins() && *r != Ref::BASE && t.ty(*r).has_value())
+        {
+            if !a
+                .intervals
+                .iter()
+                .any(|iv| iv.r == r && iv.end == 2 * t.num_ins() as u32 + 2)
+            {
+                return Err(format!("final snapshot ref {r} not live at the end"));
             }
         }
     }

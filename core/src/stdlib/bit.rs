@@ -12,7 +12,10 @@
 
 use alloc::vec::Vec;
 
+use super::bind;
 use super::conv;
+use crate::value::Value;
+use crate::vm::{LuaError, NativeFn, Vm};
 
 /// `bit.tobit(x)`.
 pub fn tobit(x: f64) -> i32 {
@@ -102,6 +105,110 @@ pub fn tohex(x: i32, n: Option<i32>) -> Vec<u8> {
     hex.resize(width, b'0');
     hex.reverse();
     hex
+}
+
+// ---- the library as natives -------------------------------------------------------------
+
+/// Opens LuaJIT's `bit` library.
+pub fn open(vm: &mut Vm) -> Result<(), LuaError> {
+    const FNS: &[(&str, NativeFn)] = &[
+        ("arshift", b_arshift),
+        ("band", b_band),
+        ("bnot", b_bnot),
+        ("bor", b_bor),
+        ("bswap", b_bswap),
+        ("bxor", b_bxor),
+        ("lshift", b_lshift),
+        ("rol", b_rol),
+        ("ror", b_ror),
+        ("rshift", b_rshift),
+        ("tobit", b_tobit),
+        ("tohex", b_tohex),
+    ];
+    bind::new_lib(vm, "bit", FNS).map(|_| ())
+}
+
+/// Argument `i` normalised to 32 bits (numbers and numeric strings).
+fn arg_bit(vm: &mut Vm, i: usize) -> Result<i32, LuaError> {
+    Ok(tobit(vm.check_num(i)?))
+}
+
+fn ret_bit(vm: &mut Vm, x: i32) -> Result<usize, LuaError> {
+    vm.ret1(Value::num(f64::from(x)))
+}
+
+fn b_tobit(vm: &mut Vm) -> Result<usize, LuaError> {
+    let x = arg_bit(vm, 1)?;
+    ret_bit(vm, x)
+}
+
+fn b_bnot(vm: &mut Vm) -> Result<usize, LuaError> {
+    let x = arg_bit(vm, 1)?;
+    ret_bit(vm, bnot(x))
+}
+
+fn b_bswap(vm: &mut Vm) -> Result<usize, LuaError> {
+    let x = arg_bit(vm, 1)?;
+    ret_bit(vm, bswap(x))
+}
+
+fn nary(vm: &mut Vm, f: fn(&[i32]) -> i32) -> Result<usize, LuaError> {
+    let n = vm.nargs().max(1);
+    let mut xs = Vec::with_capacity(n);
+    for i in 1..=n {
+        xs.push(arg_bit(vm, i)?);
+    }
+    ret_bit(vm, f(&xs))
+}
+
+fn b_band(vm: &mut Vm) -> Result<usize, LuaError> {
+    nary(vm, band)
+}
+
+fn b_bor(vm: &mut Vm) -> Result<usize, LuaError> {
+    nary(vm, bor)
+}
+
+fn b_bxor(vm: &mut Vm) -> Result<usize, LuaError> {
+    nary(vm, bxor)
+}
+
+fn shift(vm: &mut Vm, f: fn(i32, i32) -> i32) -> Result<usize, LuaError> {
+    let x = arg_bit(vm, 1)?;
+    let n = arg_bit(vm, 2)?;
+    ret_bit(vm, f(x, n))
+}
+
+fn b_lshift(vm: &mut Vm) -> Result<usize, LuaError> {
+    shift(vm, lshift)
+}
+
+fn b_rshift(vm: &mut Vm) -> Result<usize, LuaError> {
+    shift(vm, rshift)
+}
+
+fn b_arshift(vm: &mut Vm) -> Result<usize, LuaError> {
+    shift(vm, arshift)
+}
+
+fn b_rol(vm: &mut Vm) -> Result<usize, LuaError> {
+    shift(vm, rol)
+}
+
+fn b_ror(vm: &mut Vm) -> Result<usize, LuaError> {
+    shift(vm, ror)
+}
+
+fn b_tohex(vm: &mut Vm) -> Result<usize, LuaError> {
+    let x = arg_bit(vm, 1)?;
+    let n = if vm.nargs() >= 2 {
+        Some(arg_bit(vm, 2)?)
+    } else {
+        None
+    };
+    let s = tohex(x, n);
+    let v = vm.new_str(&s)?;
+    vm.ret1(v)
 }
 
 #[cfg(test)]

@@ -22,6 +22,10 @@
 //!   `d = d * pi + e` four times, forces the minimum bits each LFSR needs, and discards
 //!   ten steps. The initial state is the one `randomseed(0)` gives, as in LuaJIT 2.1.0.
 
+use super::bind;
+use crate::value::Value;
+use crate::vm::{LuaError, NativeFn, Vm};
+
 /// `math.pi`.
 pub const PI: f64 = core::f64::consts::PI;
 /// `math.huge`.
@@ -112,31 +116,6 @@ pub fn min2(a: f64, b: f64) -> f64 {
     }
 }
 
-/// The elementary functions of one argument, by library name, for the binding's
-/// table; `None` for other names.
-pub fn unary(name: &str) -> Option<fn(f64) -> f64> {
-    Some(match name {
-        "sqrt" => libm::sqrt,
-        "sin" => libm::sin,
-        "cos" => libm::cos,
-        "tan" => libm::tan,
-        "asin" => libm::asin,
-        "acos" => libm::acos,
-        "atan" => libm::atan,
-        "sinh" => libm::sinh,
-        "cosh" => libm::cosh,
-        "tanh" => libm::tanh,
-        "exp" => libm::exp,
-        "log10" => libm::log10,
-        "floor" => floor,
-        "ceil" => ceil,
-        "abs" => abs,
-        "deg" => deg,
-        "rad" => rad,
-        _ => return None,
-    })
-}
-
 /// `math.atan2(y, x)`.
 pub fn atan2(y: f64, x: f64) -> f64 {
     libm::atan2(y, x)
@@ -216,6 +195,165 @@ impl Random {
             (Some(m), Some(n)) => libm::floor(d * (n - m + 1.0)) + m,
         }
     }
+}
+
+// ---- the library as natives -------------------------------------------------------------
+
+/// Opens the `math` library (with 5.1's `math.mod` alias of `fmod`).
+pub fn open(vm: &mut Vm) -> Result<(), LuaError> {
+    const FNS: &[(&str, NativeFn)] = &[
+        ("abs", m_abs),
+        ("acos", m_acos),
+        ("asin", m_asin),
+        ("atan", m_atan),
+        ("atan2", m_atan2),
+        ("ceil", m_ceil),
+        ("cos", m_cos),
+        ("cosh", m_cosh),
+        ("deg", m_deg),
+        ("exp", m_exp),
+        ("floor", m_floor),
+        ("fmod", m_fmod),
+        ("frexp", m_frexp),
+        ("ldexp", m_ldexp),
+        ("log", m_log),
+        ("log10", m_log10),
+        ("max", m_max),
+        ("min", m_min),
+        ("mod", m_fmod),
+        ("modf", m_modf),
+        ("pow", m_pow),
+        ("rad", m_rad),
+        ("sin", m_sin),
+        ("sinh", m_sinh),
+        ("sqrt", m_sqrt),
+        ("tan", m_tan),
+        ("tanh", m_tanh),
+    ];
+    let lib = bind::new_lib(vm, "math", FNS)?;
+    vm.roots.push(lib);
+    let r = (|| {
+        bind::set_field(vm, lib, "pi", Value::num(PI))?;
+        bind::set_field(vm, lib, "huge", Value::num(HUGE))?;
+        // random and randomseed share one generator, held by a userdata upvalue.
+        let state = vm.new_userdata(Some(alloc::boxed::Box::new(Random::default())))?;
+        vm.roots.push(state);
+        let random = vm.new_native(m_random, "random", &[state]);
+        let r = bind::set_field(vm, lib, "random", random).and_then(|_| {
+            let seed = vm.new_native(m_randomseed, "randomseed", &[state]);
+            bind::set_field(vm, lib, "randomseed", seed)
+        });
+        vm.roots.pop();
+        r
+    })();
+    vm.roots.pop();
+    r
+}
+
+fn unary(vm: &mut Vm, f: fn(f64) -> f64) -> Result<usize, LuaError> {
+    let x = vm.check_num(1)?;
+    vm.ret1(Value::num(f(x)))
+}
+
+fn binary(vm: &mut Vm, f: fn(f64, f64) -> f64) -> Result<usize, LuaError> {
+    let x = vm.check_num(1)?;
+    let y = vm.check_num(2)?;
+    vm.ret1(Value::num(f(x, y)))
+}
+
+macro_rules! unary_natives {
+    ($($name:ident => $f:expr),* $(,)?) => {
+        $(fn $name(vm: &mut Vm) -> Result<usize, LuaError> {
+            unary(vm, $f)
+        })*
+    };
+}
+
+unary_natives! {
+    m_abs => abs, m_ceil => ceil, m_floor => floor, m_sqrt => libm::sqrt,
+    m_sin => libm::sin, m_cos => libm::cos, m_tan => libm::tan, m_asin => libm::asin,
+    m_acos => libm::acos, m_atan => libm::atan, m_sinh => libm::sinh, m_cosh => libm::cosh,
+    m_tanh => libm::tanh, m_exp => libm::exp, m_log10 => libm::log10, m_deg => deg,
+    m_rad => rad,
+}
+
+fn m_atan2(vm: &mut Vm) -> Result<usize, LuaError> {
+    binary(vm, atan2)
+}
+
+fn m_pow(vm: &mut Vm) -> Result<usize, LuaError> {
+    binary(vm, pow)
+}
+
+fn m_fmod(vm: &mut Vm) -> Result<usize, LuaError> {
+    binary(vm, fmod)
+}
+
+fn m_ldexp(vm: &mut Vm) -> Result<usize, LuaError> {
+    binary(vm, ldexp)
+}
+
+fn m_log(vm: &mut Vm) -> Result<usize, LuaError> {
+    let x = vm.check_num(1)?;
+    let base = if vm.nargs() >= 2 {
+        Some(vm.check_num(2)?)
+    } else {
+        None
+    };
+    vm.ret1(Value::num(log(x, base)))
+}
+
+fn m_modf(vm: &mut Vm) -> Result<usize, LuaError> {
+    let (i, f) = modf(vm.check_num(1)?);
+    vm.push(Value::num(i))?;
+    vm.push(Value::num(f))?;
+    Ok(2)
+}
+
+fn m_frexp(vm: &mut Vm) -> Result<usize, LuaError> {
+    let (m, e) = frexp(vm.check_num(1)?);
+    vm.push(Value::num(m))?;
+    vm.push(Value::num(e))?;
+    Ok(2)
+}
+
+fn minmax(vm: &mut Vm, step: fn(f64, f64) -> f64) -> Result<usize, LuaError> {
+    let mut r = vm.check_num(1)?;
+    for i in 2..=vm.nargs() {
+        r = step(r, vm.check_num(i)?);
+    }
+    vm.ret1(Value::num(r))
+}
+
+fn m_max(vm: &mut Vm) -> Result<usize, LuaError> {
+    minmax(vm, max2)
+}
+
+fn m_min(vm: &mut Vm) -> Result<usize, LuaError> {
+    minmax(vm, min2)
+}
+
+fn m_random(vm: &mut Vm) -> Result<usize, LuaError> {
+    let m = if vm.nargs() >= 1 {
+        Some(vm.check_num(1)?)
+    } else {
+        None
+    };
+    let n = if vm.nargs() >= 2 {
+        Some(vm.check_num(2)?)
+    } else {
+        None
+    };
+    let state = vm.upvalue(0);
+    let d = bind::with_payload(state, |r: &mut Random| r.random(m, n)).unwrap_or(f64::NAN);
+    vm.ret1(Value::num(d))
+}
+
+fn m_randomseed(vm: &mut Vm) -> Result<usize, LuaError> {
+    let seed = vm.check_num(1)?;
+    let state = vm.upvalue(0);
+    bind::with_payload(state, |r: &mut Random| r.seed(seed));
+    Ok(0)
 }
 
 #[cfg(test)]
@@ -348,6 +486,5 @@ mod tests {
         assert_eq!(rad(180.0), PI);
         assert_eq!(g17(deg(1.0)), "57.295779513082323");
         assert_eq!(g17(rad(1.0)), "0.017453292519943295");
-        assert!(unary("deg").is_some() && unary("nope").is_none());
     }
 }

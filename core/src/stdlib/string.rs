@@ -1,5 +1,5 @@
-//! The `string` library: byte-slice algorithms of the simple functions, with LuaJIT
-//! 2.1's index rules.
+//! The `string` library: the natives (`open`), the string metatable, and the
+//! byte-slice algorithms of the simple functions, with LuaJIT 2.1's index rules.
 //!
 //! Invariants and choices:
 //! - Strings are byte strings; case mapping and classes use the C locale (ASCII only).
@@ -9,12 +9,30 @@
 //! - Results that would exceed [`MAX_STR_LEN`] bytes are the error "not enough memory",
 //!   raised before anything is allocated (LuaJIT's `LJ_MAX_STR` check).
 //!
-//! The pattern functions live in [`super::strsearch`], `string.format` in
-//! [`super::strformat`].
+//! - The string metatable has only `__index` (the library table), as in LuaJIT, so
+//!   `("x"):upper()` works and strings have no other metamethods.
+//! - `string.dump` is always "unable to dump given function": crescent has no bytecode
+//!   format to write.
+//! - Natives keep every Lua value they need rooted across calls back into Lua
+//!   (captures and replacement values travel as call arguments; subject, pattern and
+//!   format strings are the native's own arguments).
+//!
+//! The pattern functions' engines live in [`super::strsearch`], `string.format`'s in
+//! [`super::strformat`]; `tonumber(s, base)` ([`tonumber_base`]) is here because it is
+//! a string conversion (the base library calls it).
 
 use alloc::vec::Vec;
 
+use super::bind::{self, Fail};
 use super::error::LibError;
+use super::pattern::{Capture, Captures, Matcher};
+use super::strformat::{format, FormatArgs};
+use super::strsearch::{
+    find, gmatch_next, gsub, invalid_replacement, str_match as str_match_engine, Replacer,
+    StrReplacer,
+};
+use crate::value::{LuaType, Value};
+use crate::vm::{LuaError, NativeFn, Vm};
 
 /// Longest string a library function builds (LuaJIT's `LJ_MAX_STR`).
 pub const MAX_STR_LEN: usize = 0x7fff_ff00;
@@ -24,7 +42,7 @@ pub const MAX_BYTE_RESULTS: usize = 8000;
 
 /// The error for a result too large to build.
 pub fn too_large() -> LibError {
-    LibError::runtime("not enough memory")
+    LibError::Memory
 }
 
 /// The byte range `[start, end)` that `string.sub(s, i, j)` selects in a string of
@@ -212,6 +230,306 @@ pub fn tonumber_base(s: &[u8], base: u32) -> Option<f64> {
         value as f64
     };
     Some(if neg { -n } else { n })
+}
+
+// ---- the library as natives -------------------------------------------------------------
+
+/// Opens the `string` library and sets the string metatable (`__index` is the library,
+/// so `("x"):upper()` works).
+pub fn open(vm: &mut Vm) -> Result<(), LuaError> {
+    const FNS: &[(&str, NativeFn)] = &[
+        ("byte", str_byte),
+        ("char", str_char),
+        ("dump", str_dump),
+        ("find", str_find),
+        ("format", str_format),
+        ("gmatch", str_gmatch),
+        ("gsub", str_gsub),
+        ("len", str_len),
+        ("lower", str_lower),
+        ("match", str_match),
+        ("rep", str_rep),
+        ("reverse", str_reverse),
+        ("sub", str_sub),
+        ("upper", str_upper),
+    ];
+    let lib = bind::new_lib(vm, "string", FNS)?;
+    vm.roots.push(lib);
+    let r = (|| {
+        let mt = vm.new_table(0, 1)?;
+        vm.roots.push(mt);
+        let r = bind::set_field(vm, mt, "__index", lib);
+        vm.set_type_metatable(LuaType::String, mt);
+        vm.roots.pop();
+        r
+    })();
+    vm.roots.pop();
+    r
+}
+
+fn str_len(vm: &mut Vm) -> Result<usize, LuaError> {
+    let s = bind::check_bytes(vm, 1)?;
+    vm.ret1(Value::num(s.len() as f64))
+}
+
+fn str_sub(vm: &mut Vm) -> Result<usize, LuaError> {
+    let s = bind::check_bytes(vm, 1)?;
+    let i = bind::check_int(vm, 2)?;
+    let j = bind::opt_int(vm, 3, -1)?;
+    let r = sub(s, i, j);
+    if r.len() == s.len() {
+        let v = vm.arg(1);
+        return vm.ret1(v);
+    }
+    let v = vm.new_str(r)?;
+    vm.ret1(v)
+}
+
+fn str_byte(vm: &mut Vm) -> Result<usize, LuaError> {
+    let s = bind::check_bytes(vm, 1)?;
+    let i = bind::opt_int(vm, 2, 1)?;
+    let j = bind::opt_int(vm, 3, i)?;
+    let bytes = byte(s, i, j).map_err(|e| bind::lib_error(vm, e))?;
+    for &b in bytes {
+        vm.push(Value::num(f64::from(b)))?;
+    }
+    Ok(bytes.len())
+}
+
+fn str_char(vm: &mut Vm) -> Result<usize, LuaError> {
+    let n = vm.nargs();
+    let mut out = Vec::with_capacity(n);
+    for i in 1..=n {
+        let c = bind::check_int(vm, i)?;
+        out.push(char_byte(i, c).map_err(|e| bind::lib_error(vm, e))?);
+    }
+    let v = vm.new_str(&out)?;
+    vm.ret1(v)
+}
+
+fn str_rep(vm: &mut Vm) -> Result<usize, LuaError> {
+    let s = bind::check_bytes(vm, 1)?;
+    let n = bind::check_int(vm, 2)?;
+    let sep = vm.opt_bytes(3, b"")?;
+    let total = s
+        .len()
+        .saturating_add(sep.len())
+        .saturating_mul(n.max(0) as usize);
+    vm.check_mem(total)?;
+    let r = rep(s, n, sep).map_err(|e| bind::lib_error(vm, e))?;
+    let v = vm.new_str(&r)?;
+    vm.ret1(v)
+}
+
+fn str_map(vm: &mut Vm, f: fn(&[u8]) -> Vec<u8>) -> Result<usize, LuaError> {
+    let s = bind::check_bytes(vm, 1)?;
+    let r = f(s);
+    let v = vm.new_str(&r)?;
+    vm.ret1(v)
+}
+
+fn str_lower(vm: &mut Vm) -> Result<usize, LuaError> {
+    str_map(vm, lower)
+}
+
+fn str_upper(vm: &mut Vm) -> Result<usize, LuaError> {
+    str_map(vm, upper)
+}
+
+fn str_reverse(vm: &mut Vm) -> Result<usize, LuaError> {
+    str_map(vm, reverse)
+}
+
+/// `string.dump`: crescent has no bytecode format to dump to, so this is always the
+/// error LuaJIT gives for functions it cannot dump.
+fn str_dump(vm: &mut Vm) -> Result<usize, LuaError> {
+    let f = vm.arg(1);
+    if !f.is_func() {
+        return Err(vm.type_arg_error(1, "function"));
+    }
+    Err(vm.rt_error("unable to dump given function"))
+}
+
+/// Push the captures of a match as Lua values.
+fn push_captures(vm: &mut Vm, s: &[u8], caps: &Captures) -> Result<usize, LuaError> {
+    for c in caps.as_slice() {
+        let v = capture_value(vm, s, c)?;
+        vm.push(v)?;
+    }
+    Ok(caps.len())
+}
+
+fn capture_value(vm: &mut Vm, s: &[u8], c: &Capture) -> Result<Value, LuaError> {
+    match *c {
+        Capture::Str { start, end } => vm.new_str(&s[start..end]),
+        Capture::Pos(p) => Ok(Value::num(p as f64)),
+    }
+}
+
+fn str_find(vm: &mut Vm) -> Result<usize, LuaError> {
+    let s = bind::check_bytes(vm, 1)?;
+    let p = bind::check_bytes(vm, 2)?;
+    let init = bind::opt_int(vm, 3, 1)?;
+    let plain = vm.arg(4).is_truthy();
+    match find(s, p, init, plain).map_err(|e| bind::lib_error(vm, e.into()))? {
+        None => vm.ret1(Value::NIL),
+        Some(f) => {
+            vm.push(Value::num(f.start as f64))?;
+            vm.push(Value::num(f.end as f64))?;
+            Ok(2 + push_captures(vm, s, &f.captures)?)
+        }
+    }
+}
+
+fn str_match(vm: &mut Vm) -> Result<usize, LuaError> {
+    let s = bind::check_bytes(vm, 1)?;
+    let p = bind::check_bytes(vm, 2)?;
+    let init = bind::opt_int(vm, 3, 1)?;
+    match str_match_engine(s, p, init).map_err(|e| bind::lib_error(vm, e.into()))? {
+        None => vm.ret1(Value::NIL),
+        Some(caps) => push_captures(vm, s, &caps),
+    }
+}
+
+fn str_gmatch(vm: &mut Vm) -> Result<usize, LuaError> {
+    let s = vm.check_str(1)?;
+    let p = vm.check_str(2)?;
+    let f = vm.new_native(gmatch_aux, "gmatch_aux", &[s, p, Value::num(0.0)]);
+    vm.ret1(f)
+}
+
+/// The iterator `string.gmatch` returns; upvalues: subject, pattern, next position.
+fn gmatch_aux(vm: &mut Vm) -> Result<usize, LuaError> {
+    let (sv, pv) = (vm.upvalue(0), vm.upvalue(1));
+    let (s, p) = (vm.str_bytes(sv), vm.str_bytes(pv));
+    let mut pos = vm.upvalue(2).as_num().unwrap_or(0.0) as usize;
+    let r = gmatch_next(s, p, &mut pos).map_err(|e| bind::lib_error(vm, e.into()))?;
+    vm.set_upvalue(2, Value::num(pos as f64));
+    match r {
+        None => Ok(0),
+        Some(caps) => push_captures(vm, s, &caps),
+    }
+}
+
+/// A `gsub` replacement that calls a function or indexes a table.
+struct LuaReplacer<'v> {
+    vm: &'v mut Vm,
+    repl: Value,
+    is_table: bool,
+}
+
+impl Replacer for LuaReplacer<'_> {
+    type Error = Fail;
+
+    fn replace(
+        &mut self,
+        m: &Matcher<'_>,
+        start: usize,
+        end: usize,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Fail> {
+        let s = m.subject();
+        let vm = &mut *self.vm;
+        let r = if self.is_table {
+            let key = capture_value(vm, s, &m.capture(0, start, end)?)?;
+            vm.index(self.repl, key)?
+        } else {
+            let caps = m.captures(Some((start, end)))?;
+            let mut args = [Value::NIL; crate::stdlib::pattern::MAX_CAPTURES];
+            for (slot, c) in args.iter_mut().zip(caps.as_slice()) {
+                *slot = capture_value(vm, s, c)?;
+                // Keep earlier captures rooted while later ones are allocated.
+                vm.push(*slot)?;
+            }
+            vm.pop(caps.len());
+            vm.call1(self.repl, &args[..caps.len()])?
+        };
+        if r.is_falsy() {
+            out.extend_from_slice(&s[start..end]); // keep the original text
+        } else if !bind::str_or_num(vm, r, out) {
+            return Err(invalid_replacement(r.type_name()).into());
+        }
+        Ok(())
+    }
+}
+
+/// The longest string a native may build: [`MAX_STR_LEN`], or less when the VM's
+/// memory limit leaves less room.
+fn result_budget(vm: &Vm) -> usize {
+    let room = match vm.heap.limit {
+        Some(limit) => limit.saturating_sub(vm.heap.total),
+        None => usize::MAX,
+    };
+    room.min(MAX_STR_LEN)
+}
+
+fn str_gsub(vm: &mut Vm) -> Result<usize, LuaError> {
+    let s = bind::check_bytes(vm, 1)?;
+    let p = bind::check_bytes(vm, 2)?;
+    let repl = vm.arg(3);
+    let max_n = if vm.arg(4).is_nil() {
+        None
+    } else {
+        Some(bind::check_int(vm, 4)?)
+    };
+    let max_len = result_budget(vm);
+    let (out, n) = if repl.is_str() || repl.is_num() {
+        let r = bind::check_bytes(vm, 3)?;
+        gsub(s, p, &mut StrReplacer(r), max_n, max_len).map_err(|e| bind::lib_error(vm, e))?
+    } else if repl.is_table() || repl.is_func() {
+        let mut r = LuaReplacer {
+            vm: &mut *vm,
+            repl,
+            is_table: repl.is_table(),
+        };
+        gsub(s, p, &mut r, max_n, max_len).map_err(|e| e.raise(vm))?
+    } else {
+        return Err(vm.arg_error(3, "string/function/table expected"));
+    };
+    let v = vm.new_str(&out)?;
+    vm.push(v)?;
+    vm.push(Value::num(n as f64))?;
+    Ok(2)
+}
+
+/// `string.format`'s view of the native's arguments.
+struct VmArgs<'v> {
+    vm: &'v mut Vm,
+}
+
+impl FormatArgs for VmArgs<'_> {
+    type Error = Fail;
+
+    fn count(&self) -> usize {
+        self.vm.nargs()
+    }
+
+    fn number(&mut self, arg: usize) -> Result<f64, Fail> {
+        Ok(self.vm.check_num(arg)?)
+    }
+
+    fn tostring(&mut self, arg: usize, out: &mut Vec<u8>) -> Result<(), Fail> {
+        let v = self.vm.arg(arg);
+        if bind::str_or_num(self.vm, v, out) {
+            return Ok(());
+        }
+        let r = self.vm.tostring(v)?;
+        if !bind::str_or_num(self.vm, r, out) {
+            out.extend_from_slice(self.vm.default_tostring(r).as_bytes());
+        }
+        Ok(())
+    }
+
+    fn pointer(&mut self, arg: usize) -> Result<usize, Fail> {
+        Ok(bind::value_address(self.vm.arg(arg)))
+    }
+}
+
+fn str_format(vm: &mut Vm) -> Result<usize, LuaError> {
+    let fmt = bind::check_bytes(vm, 1)?;
+    let r = format(fmt, &mut VmArgs { vm: &mut *vm }).map_err(|e| e.raise(vm))?;
+    let v = vm.new_str(&r)?;
+    vm.ret1(v)
 }
 
 #[cfg(test)]

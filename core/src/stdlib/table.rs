@@ -1,4 +1,5 @@
-//! The `table` library: `sort` and `concat` as engines over a table accessor.
+//! The `table` library: `sort` and `concat` as engines over a table accessor, and the
+//! natives (LuaJIT 2.1's set: 5.1's functions plus `move`).
 //!
 //! `sort` is PUC Lua 5.1's quicksort (`auxsort`) step for step, with LuaJIT's bounds
 //! on the partition scans, so the sequence of comparator calls and element moves is
@@ -13,10 +14,17 @@
 //! `lua_rawgeti`/`lua_rawseti`), and the comparator is fallible, so errors raised by a
 //! Lua comparator or by `__lt` propagate out unchanged. Native recursion is bounded:
 //! only the smaller partition recurses, so the depth is at most log2(n) + 1.
+//!
+//! Raw or not: `insert`, `sort`, `concat` and `maxn` use raw access (they are C in
+//! LuaJIT); `remove`, `move` and `foreachi` index normally, honouring `__index` and
+//! `__newindex`, because LuaJIT writes them in Lua. `#t` is the raw border.
 
 use alloc::vec::Vec;
 
+use super::bind::{self, Fail};
 use super::error::LibError;
+use crate::value::Value;
+use crate::vm::{LuaError, NativeFn, Vm};
 
 /// What `sort` needs from the table and the comparator.
 pub trait SortAccess {
@@ -33,6 +41,15 @@ pub trait SortAccess {
 
     /// Is `a` less than `b`? The comparator function if one was given, else `<`.
     fn less(&mut self, a: &Self::Value, b: &Self::Value) -> Result<bool, Self::Error>;
+
+    /// Called where `sort` holds no element except `live`: values fetched before
+    /// this point are no longer used. A host whose values need rooting while a
+    /// comparator runs (a garbage-collected VM) roots what `get` returns and releases it
+    /// here, keeping only `live`, so rooting stays bounded however long a scan runs.
+    fn checkpoint(&mut self, live: &[&Self::Value]) -> Result<(), Self::Error> {
+        let _ = live;
+        Ok(())
+    }
 }
 
 fn invalid_order() -> LibError {
@@ -46,6 +63,7 @@ pub fn sort<A: SortAccess>(t: &mut A, n: i64) -> Result<(), A::Error> {
 
 fn auxsort<A: SortAccess>(t: &mut A, mut l: i64, mut u: i64) -> Result<(), A::Error> {
     while l < u {
+        t.checkpoint(&[])?;
         // Sort a[l], a[(l+u)/2] and a[u].
         let al = t.get(l)?;
         let au = t.get(u)?;
@@ -82,6 +100,7 @@ fn auxsort<A: SortAccess>(t: &mut A, mut l: i64, mut u: i64) -> Result<(), A::Er
         loop {
             // Repeat ++i until a[i] >= P.
             let ai = loop {
+                t.checkpoint(&[&pivot])?;
                 i += 1;
                 let ai = t.get(i)?;
                 if !t.less(&ai, &pivot)? {
@@ -93,6 +112,7 @@ fn auxsort<A: SortAccess>(t: &mut A, mut l: i64, mut u: i64) -> Result<(), A::Er
             };
             // Repeat --j until a[j] <= P.
             let aj = loop {
+                t.checkpoint(&[&pivot, &ai])?;
                 j -= 1;
                 let aj = t.get(j)?;
                 if !t.less(&pivot, &aj)? {
@@ -165,6 +185,271 @@ pub fn concat<A: ConcatAccess>(t: &mut A, sep: &[u8], i: i64, j: i64) -> Result<
         k += 1;
     }
     Ok(out)
+}
+
+// ---- the library as natives -------------------------------------------------------------
+
+/// Opens the `table` library (LuaJIT 2.1's set: 5.1's functions plus `move`).
+pub fn open(vm: &mut Vm) -> Result<(), LuaError> {
+    const FNS: &[(&str, NativeFn)] = &[
+        ("concat", tab_concat),
+        ("foreach", tab_foreach),
+        ("foreachi", tab_foreachi),
+        ("getn", tab_getn),
+        ("insert", tab_insert),
+        ("maxn", tab_maxn),
+        ("move", tab_move),
+        ("remove", tab_remove),
+        ("sort", tab_sort),
+    ];
+    bind::new_lib(vm, "table", FNS).map(|_| ())
+}
+
+/// `#t` of a table argument (raw: tables have no `__len` in Lua 5.1).
+fn len_of(vm: &Vm, t: Value) -> i64 {
+    vm.raw_len(t) as i64
+}
+
+fn tab_getn(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let n = len_of(vm, t);
+    vm.ret1(Value::num(n as f64))
+}
+
+fn tab_maxn(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let mut max = 0.0f64;
+    let mut k = Value::NIL;
+    while let Some((key, _)) = vm.table_next(t, k)? {
+        if let Some(n) = key.as_num() {
+            if n > max {
+                max = n;
+            }
+        }
+        k = key;
+    }
+    vm.ret1(Value::num(max))
+}
+
+fn tab_insert(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let e = len_of(vm, t) + 1; // first empty slot
+    let (pos, v) = match vm.nargs() {
+        2 => (e, vm.arg(2)),
+        3 => {
+            let pos = i64::from(bind::check_int(vm, 2)?);
+            // Move up elements pos..e-1 (raw, like lua_rawseti).
+            let mut i = e;
+            while i > pos {
+                let prev = vm.raw_geti(t, i - 1);
+                vm.raw_seti(t, i, prev);
+                i -= 1;
+                if i % 4096 == 0 {
+                    // A far-off position moves many slots: honour the memory limit.
+                    vm.check_mem(0)?;
+                }
+            }
+            (pos, vm.arg(3))
+        }
+        _ => return Err(vm.rt_error("wrong number of arguments to 'insert'")),
+    };
+    vm.raw_seti(t, pos, v);
+    Ok(0)
+}
+
+fn tab_remove(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let len = len_of(vm, t);
+    let pos = if vm.arg(2).is_nil() {
+        if len == 0 {
+            return Ok(0);
+        }
+        len
+    } else {
+        let pos = i64::from(bind::check_int(vm, 2)?);
+        if pos < 1 || pos > len {
+            return Ok(0);
+        }
+        pos
+    };
+    // LuaJIT's `remove` is Lua code: plain (metamethod-honouring) indexing.
+    let old = vm.index(t, Value::num(pos as f64))?;
+    vm.push(old)?;
+    for i in pos + 1..=len {
+        let v = vm.index(t, Value::num(i as f64))?;
+        vm.set_index(t, Value::num((i - 1) as f64), v)?;
+    }
+    vm.set_index(t, Value::num(len as f64), Value::NIL)?;
+    Ok(1)
+}
+
+fn tab_move(vm: &mut Vm) -> Result<usize, LuaError> {
+    let a1 = vm.check_table(1)?;
+    let f = i64::from(bind::check_int(vm, 2)?);
+    let e = i64::from(bind::check_int(vm, 3)?);
+    let t = i64::from(bind::check_int(vm, 4)?);
+    let a2 = if vm.arg(5).is_nil() {
+        a1
+    } else {
+        vm.check_table(5)?
+    };
+    if e >= f {
+        let d = t - f;
+        let mv = |vm: &mut Vm, i: i64| -> Result<(), LuaError> {
+            let v = vm.index(a1, Value::num(i as f64))?;
+            vm.set_index(a2, Value::num((i + d) as f64), v)
+        };
+        if t > e || t <= f || a2 != a1 {
+            for i in f..=e {
+                mv(vm, i)?;
+            }
+        } else {
+            for i in (f..=e).rev() {
+                mv(vm, i)?;
+            }
+        }
+    }
+    vm.ret1(a2)
+}
+
+fn tab_foreach(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let f = vm.arg(2);
+    if !f.is_func() {
+        return Err(vm.type_arg_error(2, "function"));
+    }
+    let mut k = Value::NIL;
+    while let Some((key, v)) = vm.table_next(t, k)? {
+        vm.push(key)?; // keep the key rooted across the call
+        let r = vm.call1(f, &[key, v]);
+        vm.pop(1);
+        let r = r?;
+        if !r.is_nil() {
+            return vm.ret1(r);
+        }
+        k = key;
+    }
+    Ok(0)
+}
+
+fn tab_foreachi(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let f = vm.arg(2);
+    if !f.is_func() {
+        return Err(vm.type_arg_error(2, "function"));
+    }
+    let n = len_of(vm, t);
+    for i in 1..=n {
+        let v = vm.index(t, Value::num(i as f64))?;
+        let r = vm.call1(f, &[Value::num(i as f64), v])?;
+        if !r.is_nil() {
+            return vm.ret1(r);
+        }
+    }
+    Ok(0)
+}
+
+/// `table.sort`'s access to the table and the comparator. Every element fetched is
+/// pushed on the VM stack above `base`, so it stays rooted while a comparator runs (the
+/// comparator may remove it from the table and trigger a collection); `checkpoint`
+/// releases what the engine no longer holds.
+struct VmSort<'v> {
+    vm: &'v mut Vm,
+    t: Value,
+    comp: Value,
+    base: usize,
+}
+
+impl SortAccess for VmSort<'_> {
+    type Value = Value;
+    type Error = Fail;
+
+    fn get(&mut self, i: i64) -> Result<Value, Fail> {
+        let v = self.vm.raw_geti(self.t, i);
+        self.vm.push(v)?;
+        Ok(v)
+    }
+
+    fn checkpoint(&mut self, live: &[&Value]) -> Result<(), Fail> {
+        let above = self.vm.stack_top() - self.base;
+        self.vm.pop(above);
+        for &&v in live {
+            self.vm.push(v)?;
+        }
+        Ok(())
+    }
+
+    fn set(&mut self, i: i64, v: Value) -> Result<(), Fail> {
+        self.vm.raw_seti(self.t, i, v);
+        Ok(())
+    }
+
+    fn less(&mut self, a: &Value, b: &Value) -> Result<bool, Fail> {
+        if self.comp.is_nil() {
+            return Ok(self.vm.less_than(*a, *b)?);
+        }
+        // The comparator may remove the elements being compared from the table: keep
+        // them rooted while it runs.
+        self.vm.push(*a)?;
+        self.vm.push(*b)?;
+        let r = self.vm.call1(self.comp, &[*a, *b]);
+        self.vm.pop(2);
+        Ok(r?.is_truthy())
+    }
+}
+
+fn tab_sort(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let comp = vm.arg(2);
+    if !comp.is_nil() && !comp.is_func() {
+        return Err(vm.type_arg_error(2, "function"));
+    }
+    let n = len_of(vm, t);
+    let base = vm.stack_top();
+    let r = sort(
+        &mut VmSort {
+            vm: &mut *vm,
+            t,
+            comp,
+            base,
+        },
+        n,
+    );
+    r.map_err(|e| e.raise(vm))?;
+    Ok(0)
+}
+
+/// `table.concat`'s access to the table.
+struct VmConcat<'v> {
+    vm: &'v Vm,
+    t: Value,
+}
+
+impl ConcatAccess for VmConcat<'_> {
+    type Error = Fail;
+
+    fn append(&mut self, i: i64, out: &mut Vec<u8>) -> Result<Result<(), &'static str>, Fail> {
+        let v = self.vm.raw_geti(self.t, i);
+        if bind::str_or_num(self.vm, v, out) {
+            Ok(Ok(()))
+        } else {
+            Ok(Err(v.type_name()))
+        }
+    }
+}
+
+fn tab_concat(vm: &mut Vm) -> Result<usize, LuaError> {
+    let t = vm.check_table(1)?;
+    let sep = vm.opt_bytes(2, b"")?;
+    let i = i64::from(bind::opt_int(vm, 3, 1)?);
+    let j = if vm.arg(4).is_nil() {
+        len_of(vm, t)
+    } else {
+        i64::from(bind::check_int(vm, 4)?)
+    };
+    let r = concat(&mut VmConcat { vm: &*vm, t }, sep, i, j).map_err(|e| e.raise(vm))?;
+    let v = vm.new_str(&r)?;
+    vm.ret1(v)
 }
 
 #[cfg(test)]

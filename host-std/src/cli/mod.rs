@@ -68,6 +68,7 @@ impl Console for StdConsole {
 
 /// The program's entry: runs the command line and returns the exit status.
 pub fn main() -> i32 {
+    restore_sigpipe();
     let argv: Vec<Vec<u8>> = std::env::args_os().map(OsStringExt::into_vec).collect();
     let streams = StdStreams::process();
     let mut console = StdConsole {
@@ -80,4 +81,15 @@ pub fn main() -> i32 {
     status
 }
 
-mod vm;
+pub mod vm;
+
+/// Rust programs start with SIGPIPE ignored; a C program (and `luajit`) dies of it when
+/// its reader goes away, which is what `crescent script | head` must do too, rather than
+/// keep running with every write failing.
+fn restore_sigpipe() {
+    // SAFETY: setting a signal's disposition to the default has no memory effects; it
+    // runs before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}

@@ -91,6 +91,37 @@ pub fn open(name: &[u8], mode: &[u8]) -> Result<Stream, FileError> {
     Ok(s)
 }
 
+/// Starts `/bin/sh -c command` with a pipe to its standard output (mode `r`) or input
+/// (mode `w`), as `popen` does; the error names the command.
+pub fn popen(command: &[u8], mode: &[u8]) -> Result<Stream, FileError> {
+    use std::process::{Command, Stdio};
+    let reading = match mode.first() {
+        Some(b'r') => true,
+        Some(b'w') => false,
+        _ => {
+            return Err(FileError::new(
+                &io::Error::from_raw_os_error(libc::EINVAL),
+                Some(command),
+            ))
+        }
+    };
+    let end = command
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(command.len());
+    let mut cmd = Command::new("/bin/sh");
+    cmd.arg("-c").arg(OsStr::from_bytes(&command[..end]));
+    if reading {
+        cmd.stdout(Stdio::piped());
+    } else {
+        cmd.stdin(Stdio::piped());
+    }
+    match cmd.spawn() {
+        Ok(child) => Ok(Stream::pipe(child)),
+        Err(e) => Err(FileError::new(&e, Some(command))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +157,23 @@ mod tests {
         let mut w = open(&b(&p), b"w").unwrap();
         assert_eq!(w.read_line(false), None);
         assert_eq!(w.take_error().unwrap().raw_os_error(), Some(libc::EBADF));
+    }
+
+    #[test]
+    fn popen_reads_and_writes() {
+        let mut s = popen(b"printf 'a\\nb'", b"r").unwrap();
+        assert_eq!(s.read_line(false).unwrap(), b"a");
+        assert_eq!(s.read_all(), b"b");
+        assert!(s.write(b"x").is_err());
+        s.close().unwrap();
+        let p = tmp("popen.txt");
+        let cmd = format!("cat > '{}'", p.display());
+        let mut w = popen(cmd.as_bytes(), b"w").unwrap();
+        w.write(b"piped\n").unwrap();
+        w.close().unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"piped\n");
+        let e = popen(b"true", b"x").err().unwrap();
+        assert_eq!(e.message, b"true: Invalid argument");
     }
 
     #[test]

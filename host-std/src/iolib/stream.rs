@@ -42,6 +42,8 @@ pub enum Device {
     Stdout,
     /// The process's standard error.
     Stderr,
+    /// A command started by `io.popen`: its standard output (mode `r`) or input (`w`).
+    Pipe(std::process::Child),
     /// In-memory bytes, for tests: reads consume `input`, writes append to `output`.
     Memory {
         /// Bytes still to be read.
@@ -57,6 +59,10 @@ impl Device {
             Device::File(f) => f.read(buf),
             Device::Stdin => io::stdin().lock().read(buf),
             Device::Memory { input, .. } => input.read(buf),
+            Device::Pipe(child) => match child.stdout.as_mut() {
+                Some(out) => out.read(buf),
+                None => Err(io::Error::from_raw_os_error(libc::EBADF)),
+            },
             Device::Stdout | Device::Stderr => Err(io::Error::from_raw_os_error(libc::EBADF)),
         }
     }
@@ -75,6 +81,10 @@ impl Device {
                 output.extend_from_slice(buf);
                 Ok(())
             }
+            Device::Pipe(child) => match child.stdin.as_mut() {
+                Some(input) => input.write_all(buf),
+                None => Err(io::Error::from_raw_os_error(libc::EBADF)),
+            },
             Device::Stdin => Err(io::Error::from_raw_os_error(libc::EBADF)),
         }
     }
@@ -83,6 +93,7 @@ impl Device {
         match self {
             Device::File(f) => f.seek(pos),
             Device::Memory { input, .. } => input.seek(pos),
+            Device::Pipe(_) => Err(io::Error::from_raw_os_error(libc::ESPIPE)),
             // Standard streams may be files (`< input.txt`): seek the descriptor itself.
             Device::Stdin => seek_fd(0, pos),
             Device::Stdout => seek_fd(1, pos),
@@ -152,6 +163,15 @@ impl Stream {
     pub fn set_access(&mut self, read: bool, write: bool) {
         self.can_read = read;
         self.can_write = write;
+    }
+
+    /// A stream over a started command (`io.popen`): reading its output if it was spawned
+    /// with a piped stdout, else writing to its piped stdin.
+    pub fn pipe(child: std::process::Child) -> Stream {
+        let reading = child.stdout.is_some();
+        let mut s = Stream::new(Device::Pipe(child), Buffering::Full(BUFSIZE));
+        s.set_access(reading, !reading);
+        s
     }
 
     /// An in-memory stream reading `input` (tests).
@@ -359,14 +379,25 @@ impl Stream {
                 };
                 let mut digits = usize::from(!hex && text.last() == Some(&b'0'));
                 digits += self.take_while(&mut text, digit);
+                let mut point = false;
                 if self.peek() == Some(b'.') {
                     text.push(b'.');
                     self.bump();
+                    point = true;
                     digits += self.take_while(&mut text, digit);
                 }
                 if digits == 0 {
+                    // glibc reads "0x." as 0 but fails on "0x" and "."; the bytes stay read.
+                    if hex && point {
+                        return Some(if text.first() == Some(&b'-') {
+                            -0.0
+                        } else {
+                            0.0
+                        });
+                    }
                     return None;
                 }
+                let mantissa = text.len();
                 let exp = if hex { [b'p', b'P'] } else { [b'e', b'E'] };
                 if let Some(e) = self.peek().filter(|c| exp.contains(c)) {
                     text.push(e);
@@ -376,7 +407,9 @@ impl Stream {
                         self.bump();
                     }
                     if self.take_while(&mut text, |c| c.is_ascii_digit()) == 0 {
-                        return None;
+                        // An exponent without digits is consumed but ignored, as glibc
+                        // does ("100ergs" reads 100 and leaves "rgs").
+                        text.truncate(mantissa);
                     }
                 }
             }
@@ -458,16 +491,19 @@ impl Stream {
         self.rbuf.clear();
         self.rpos = 0;
         let dev = self.device.take().ok_or_else(Self::closed_error)?;
-        let synced = match dev {
-            // Dropping the file closes it; report errors of the final flush only, as
-            // `fclose` reports what it could not write.
-            Device::File(f) => {
-                drop(f);
-                Ok(())
+        let finished = match dev {
+            // Closing the command's input lets it finish; then reap it (`pclose`). Its
+            // exit status is not an error (Lua 5.1 returns true once `pclose` succeeds).
+            Device::Pipe(mut child) => {
+                drop(child.stdin.take());
+                drop(child.stdout.take());
+                child.wait().map(|_| ())
             }
+            // Dropping a file closes it; errors are those of the final flush, as `fclose`
+            // reports what it could not write.
             _ => Ok(()),
         };
-        flushed.and(synced)
+        flushed.and(finished)
     }
 
     /// A stable identity for `tostring` (`file (0x...)`).
@@ -478,8 +514,13 @@ impl Stream {
 
 impl Drop for Stream {
     fn drop(&mut self) {
-        // Like `exit()` flushing every C stream: data written is never silently lost.
-        let _ = self.flush();
+        // Like `exit()` flushing every C stream: data written is never silently lost; a
+        // command started by `io.popen` is waited for rather than left a zombie.
+        if matches!(self.device, Some(Device::Pipe(_))) {
+            let _ = self.close();
+        } else {
+            let _ = self.flush();
+        }
     }
 }
 
@@ -549,7 +590,16 @@ mod tests {
             ]
         );
         assert_eq!(numbers(b"abc"), vec![None]);
-        assert_eq!(numbers(b"1e"), vec![None]);
+        // An exponent marker without digits is eaten and ignored (glibc's scanf).
+        assert_eq!(numbers(b"1e"), vec![Some(1.0), None]);
+        let mut s = Stream::memory(b"100ergs 0x1p+z 0x.p1");
+        assert_eq!(s.read_number(), Some(100.0));
+        assert_eq!(s.read_count(3).unwrap(), b"rgs");
+        assert_eq!(s.read_number(), Some(1.0));
+        assert_eq!(s.read_count(1).unwrap(), b"z");
+        assert_eq!(s.read_number(), Some(0.0));
+        assert_eq!(s.read_all(), b"p1");
+        assert_eq!(numbers(b"0x"), vec![None]);
         assert_eq!(numbers(b"0x1p4"), vec![Some(16.0), None]);
         let inf = numbers(b"inf -Infinity nan");
         assert_eq!(inf[0], Some(f64::INFINITY));

@@ -41,7 +41,8 @@ const CASES: &[(&str, &str, &str)] = &[
     ("(x) = 1", "=t", "t:1: syntax error near '='"),
     ("x, f() = 1, 2", "=t", "t:1: syntax error near '='"),
     ("local x <const> = 1", "=t", "t:1: unexpected symbol near '<'"),
-    ("goto l", "=t", "t:1: '=' expected near 'l'"),
+    // LuaJIT's `goto` (lua5.1: "'=' expected near 'l'").
+    ("goto l", "=t", "t:1: undefined label 'l'"),
     ("x = {1, 2", "=t", "t:1: '}' expected near '<eof>'"),
     ("x = {1, 2\n\n", "=t", "t:3: '}' expected (to close '{' at line 1) near '<eof>'"),
     ("x = (1", "=t", "t:1: ')' expected near '<eof>'"),

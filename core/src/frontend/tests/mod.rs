@@ -6,6 +6,7 @@ mod codegen;
 mod debuginfo;
 mod errors;
 mod golden;
+mod goto;
 mod lexer;
 mod nesting;
 mod random;

@@ -37,6 +37,9 @@ struct Gen {
     /// Restrict to what compiles exactly as `luac5.1` does (no loops, no vararg functions,
     /// no `-0`), for the differential check in `dump_random_programs`.
     luac_like: bool,
+    /// `continue` labels of the enclosing `while`/`for` loops of the current function.
+    labels: Vec<u32>,
+    next_label: u32,
 }
 
 impl Gen {
@@ -177,8 +180,10 @@ impl Gen {
         self.out += ") ";
         self.vararg.push(va);
         let saved = core::mem::replace(&mut self.loops, 0);
+        let saved_labels = core::mem::take(&mut self.labels);
         self.block(depth);
         self.loops = saved;
+        self.labels = saved_labels;
         self.vararg.pop();
         self.out += " end";
     }
@@ -201,7 +206,31 @@ impl Gen {
         }
     }
 
+    /// The body of a `while` or `for`, sometimes with a `continue` label at its end.
+    fn loop_body(&mut self, depth: u32) {
+        self.loops += 1;
+        if self.luac_like || self.rng.below(2) == 0 {
+            self.block(depth);
+        } else {
+            let l = self.next_label;
+            self.next_label += 1;
+            self.labels.push(l);
+            for _ in 0..self.rng.below(4) {
+                self.statement(depth);
+                self.out += "\n";
+            }
+            self.labels.pop();
+            self.out += &alloc::format!(" ::c{}::", l);
+        }
+        self.loops -= 1;
+    }
+
     fn statement(&mut self, depth: u32) {
+        if !self.labels.is_empty() && self.rng.below(6) == 0 {
+            let l = self.labels[self.rng.below(self.labels.len() as u64) as usize];
+            self.out += &alloc::format!("goto c{}", l);
+            return;
+        }
         let d = depth.saturating_sub(1);
         let mut choice = if depth == 0 {
             self.rng.below(3)
@@ -245,9 +274,7 @@ impl Gen {
                 self.out += "while ";
                 self.exp(d);
                 self.out += " do ";
-                self.loops += 1;
-                self.block(d);
-                self.loops -= 1;
+                self.loop_body(d);
                 self.out += " end";
             }
             6 => {
@@ -287,9 +314,7 @@ impl Gen {
                     self.exp(d);
                 }
                 self.out += " do ";
-                self.loops += 1;
-                self.block(d);
-                self.loops -= 1;
+                self.loop_body(d);
                 self.out += " end";
             }
             9 => {
@@ -302,9 +327,7 @@ impl Gen {
                 self.out += " in ";
                 self.explist(d);
                 self.out += " do ";
-                self.loops += 1;
-                self.block(d);
-                self.loops -= 1;
+                self.loop_body(d);
                 self.out += " end";
             }
             10 => {
@@ -344,6 +367,8 @@ fn random_programs_compile_and_verify() {
             vararg: alloc::vec![true],
             loops: 0,
             luac_like: false,
+            labels: Vec::new(),
+            next_label: 0,
         };
         g.block(4);
         match compile(g.out.as_bytes(), "=rand") {
@@ -372,7 +397,7 @@ fn random_bytes_and_token_soup_never_panic() {
         "local", "function", "end", "if", "then", "else", "elseif", "while", "do", "repeat",
         "until", "for", "in", "return", "break", "and", "or", "not", "nil", "true", "...", "..",
         "=", "==", "~=", "<", ">", "(", ")", "{", "}", "[", "]", ".", ":", ",", ";", "+", "-", "#",
-        "^", "x", "y", "1", "'s'", "[[l]]", "--c\n", "\n",
+        "^", "x", "y", "1", "'s'", "[[l]]", "--c\n", "\n", "goto", "::", "::l::",
     ];
     let mut rng = Rng(0x1234_5678_9abc_def1);
     for _ in 0..3000 {
@@ -407,6 +432,8 @@ fn dump_random_programs() {
             vararg: alloc::vec![true],
             loops: 0,
             luac_like: true,
+            labels: Vec::new(),
+            next_label: 0,
         };
         g.block(4);
         std::fs::write(alloc::format!("{}/r{:03}.lua", dir, seed), &g.out).unwrap();

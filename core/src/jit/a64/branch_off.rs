@@ -25,7 +25,8 @@ macro_rules! branch_offsets {
 
             /// `bytes` if it is a multiple of the unit inside the range.
             pub const fn new(bytes: i64) -> Option<Self> {
-                if (bytes >> $scale) << $scale == bytes && bytes >= Self::MIN && bytes <= Self::MAX {
+                let aligned = (bytes >> $scale) << $scale == bytes;
+                if aligned && bytes >= Self::MIN && bytes <= Self::MAX {
                     Some($name(bytes))
                 } else {
                     None

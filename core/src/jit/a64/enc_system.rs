@@ -1,6 +1,6 @@
 //! System instructions: NOP, exception generation (BRK, SVC, HVC), barriers (DMB, DSB, ISB),
-//! cache maintenance (DC CVAU/CIVAC/CVAC/IVAC/ZVA, IC IVAU/IALLU/IALLUIS), and system register
-//! access (MRS, MSR register and immediate).
+//! cache maintenance (DC CVAU/CIVAC/CVAC/IVAC/ZVA, IC IVAU/IALLU/IALLUIS), TLB maintenance
+//! (TLBI VMALLE1[IS], VAAE1[IS]), and system register access (MRS, MSR register and immediate).
 //!
 //! Invariants: the cache-maintenance operations a JIT needs to publish code (DC CVAU, DSB ISH,
 //! IC IVAU, DSB ISH, ISB) are all here, so the bare-metal host emits or inlines nothing by hand.
@@ -97,7 +97,8 @@ fn enc_sys(op1: u32, crn: u32, crm: u32, op2: u32, rt: u32) -> u32 {
 }
 
 macro_rules! cache_ops {
-    ($( $(#[$doc:meta])* $name:ident = $op1:literal, $crn:literal, $crm:literal, $op2:literal; )*) => {$(
+    ($( $(#[$doc:meta])* $name:ident = $op1:literal, $crn:literal, $crm:literal,
+        $op2:literal; )*) => {$(
         $(#[$doc])*
         pub fn $name(rt: X) -> u32 {
             enc_sys($op1, $crn, $crm, $op2, rt.num())
@@ -119,6 +120,26 @@ cache_ops! {
     dc_zva = 3, 7, 4, 1;
     /// `ic ivau, rt`: invalidate the instruction cache line holding address `rt`.
     ic_ivau = 3, 7, 5, 1;
+}
+
+/// `tlbi vmalle1`: invalidate all stage-1 EL1&0 translations on this core.
+pub fn tlbi_vmalle1() -> u32 {
+    enc_sys(0, 8, 7, 0, 31)
+}
+
+/// `tlbi vmalle1is`: as `tlbi vmalle1`, broadcast to the inner shareable domain.
+pub fn tlbi_vmalle1is() -> u32 {
+    enc_sys(0, 8, 3, 0, 31)
+}
+
+/// `tlbi vaae1, rt`: invalidate translations of the page `rt >> 12`, any ASID, this core.
+pub fn tlbi_vaae1(rt: X) -> u32 {
+    enc_sys(0, 8, 7, 3, rt.num())
+}
+
+/// `tlbi vaae1is, rt`: as `tlbi vaae1`, broadcast to the inner shareable domain.
+pub fn tlbi_vaae1is(rt: X) -> u32 {
+    enc_sys(0, 8, 3, 3, rt.num())
 }
 
 /// `ic iallu`: invalidate the whole instruction cache to the point of unification (EL1).

@@ -134,27 +134,18 @@ impl Index {
         rm << 16 | option << 13 | (s as u32) << 12
     }
 
-    /// Print as `llvm-mc` writes the index for an access of `1 << log2_size` bytes.
+    /// Print as `llvm-mc` writes the index for an access of `1 << log2_size` bytes: the
+    /// register, then the extension and the amount when scaled (`x2, lsl #3`, `w2, sxtw`).
+    /// A scaled byte access prints `lsl #0` / `uxtw #0`, which is how the `S` bit is written.
     pub fn fmt_for(self, log2_size: u32, f: &mut dyn fmt::Write) -> fmt::Result {
-        let (name, s) = match self {
-            Index::Lsl(r, s) => {
-                write!(f, "{r}")?;
-                ("lsl", s)
-            }
-            Index::Uxtw(r, s) => {
-                write!(f, "{r}")?;
-                ("uxtw", s)
-            }
-            Index::Sxtw(r, s) => {
-                write!(f, "{r}")?;
-                ("sxtw", s)
-            }
-            Index::Sxtx(r, s) => {
-                write!(f, "{r}")?;
-                ("sxtx", s)
-            }
+        let (reg, name, scaled): (&dyn fmt::Display, &str, bool) = match &self {
+            Index::Lsl(r, s) => (r, "lsl", *s),
+            Index::Uxtw(r, s) => (r, "uxtw", *s),
+            Index::Sxtw(r, s) => (r, "sxtw", *s),
+            Index::Sxtx(r, s) => (r, "sxtx", *s),
         };
-        match (name, s) {
+        write!(f, "{reg}")?;
+        match (name, scaled) {
             ("lsl", false) => Ok(()),
             (_, false) => write!(f, ", {name}"),
             (_, true) => write!(f, ", {name} #{log2_size}"),

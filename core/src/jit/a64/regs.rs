@@ -166,7 +166,8 @@ impl XSp {
 }
 
 macro_rules! fpr_types {
-    ($( $(#[$doc:meta])* $ty:ident, $ctor:ident, $prefix:literal, $ftype:literal, $gpr:ident ;)*) => {$(
+    ($( $(#[$doc:meta])* $ty:ident, $ctor:ident, $prefix:literal, $ftype:literal,
+        $gpr:ident ;)*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $ty(u8);

@@ -114,12 +114,16 @@ sysregs! {
     CNTV_CTL_EL0 = 3, 3, 14, 3, 1, rw;
     /// Hypervisor configuration (to drop from EL2 to EL1).
     HCR_EL2 = 3, 4, 1, 1, 0, rw;
+    /// Architectural feature trap control at EL2 (FP/SIMD traps).
+    CPTR_EL2 = 3, 4, 1, 1, 2, rw;
     /// Saved program status on exception to EL2.
     SPSR_EL2 = 3, 4, 4, 0, 0, rw;
     /// Exception link register of EL2.
     ELR_EL2 = 3, 4, 4, 0, 1, rw;
     /// Counter-timer hypervisor control.
     CNTHCTL_EL2 = 3, 4, 14, 1, 0, rw;
+    /// Virtual counter offset.
+    CNTVOFF_EL2 = 3, 4, 14, 0, 3, rw;
 }
 
 /// A PSTATE field written by MSR (immediate).

@@ -142,6 +142,28 @@ impl Trace {
         self.append(ins)
     }
 
+    /// Emits `op a b` with two ref operands.
+    pub fn emit_rr(&mut self, op: Op, t: IrType, a: Ref, b: Ref) -> Result<Ref, IrError> {
+        self.emit(op, IrT::new(t), a.0, b.0)
+    }
+
+    /// Emits `op a` with one ref operand.
+    pub fn emit_r(&mut self, op: Op, t: IrType, a: Ref) -> Result<Ref, IrError> {
+        self.emit(op, IrT::new(t), a.0, 0)
+    }
+
+    /// Emits `op a #lit` (a field, a call id, conversion bits, a math function...).
+    pub fn emit_rl(&mut self, op: Op, t: IrType, a: Ref, lit: u16) -> Result<Ref, IrError> {
+        self.emit(op, IrT::new(t), a.0, lit)
+    }
+
+    /// Emits a typed load that guards the type of the loaded value (`ALOAD`, `HLOAD`,
+    /// `ULOAD`, `XLOAD`).
+    pub fn load_guarded(&mut self, op: Op, t: IrType, addr: Ref) -> Result<Ref, IrError> {
+        debug_assert_eq!(op.kind(), Kind::Load);
+        self.emit(op, IrT::guarded(t), addr.0, 0)
+    }
+
     /// Loads a stack slot (relative to the entry base) of the type the recorder saw,
     /// guarding the type when `flags` has `TYPECHECK`.
     pub fn sload(&mut self, slot: i16, ty: IrType, flags: SloadFlags) -> Result<Ref, IrError> {
@@ -256,5 +278,26 @@ mod tests {
         t.sload(1, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
         t.snapshot(3, 3, Vec::new()).unwrap();
         assert_eq!(t.snaps.len(), 2);
+    }
+
+    #[test]
+    fn convenience_emitters() {
+        let mut t = Trace::default();
+        let tab = t.sload(0, IrType::TAB, SloadFlags::TYPECHECK).unwrap();
+        let x = t.sload(1, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let y = t.emit_rr(Op::MUL, IrType::NUM, x, x).unwrap();
+        let n = t.emit_r(Op::NEG, IrType::NUM, y).unwrap();
+        let arr = t.emit_rl(
+            Op::FLOAD,
+            IrType::PTR,
+            tab,
+            super::super::Field::TAB_ARRAY as u16,
+        );
+        let one = t.kint(1).unwrap();
+        let ar = t.emit_rr(Op::AREF, IrType::PTR, arr.unwrap(), one).unwrap();
+        let v = t.load_guarded(Op::ALOAD, IrType::NUM, ar).unwrap();
+        assert!(t.get(v).t.is_guard() && t.ty(v) == IrType::NUM);
+        assert_eq!(t.emit_r(Op::NEG, IrType::NUM, n).unwrap(), y, "folded");
+        crate::jit::ir::verify(&t).unwrap();
     }
 }

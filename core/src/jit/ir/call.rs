@@ -1,10 +1,12 @@
 //! Helper functions that traces call (`CALLN`/`CALLL`/`CALLS`): one table with each
-//! helper's name, argument count, result type and effects.
+//! helper's name, argument count, result type, effects and whether it may throw.
 //!
 //! Invariants: the [`Effect`] decides which call opcode the builder emits: `Pure` helpers
 //! are CSE'd and folded like arithmetic, `Reads` helpers are forwarded like loads, and
-//! `Writes` helpers (which may also throw or allocate, so the emitter stores the snapshot's
-//! values back first) clobber every memory class. Addresses are bound by the emitter
+//! `Writes` helpers clobber every memory class. A helper that may throw (allocation
+//! failure, a `__gc` finalizer's error) or run the GC is only ever `Writes`; before
+//! calling it the emitter stores the covering snapshot's values back to the VM stack, so
+//! the error (or the collector) sees a consistent VM. Addresses are bound by the emitter
 //! through one `match` over [`Call`]; the IR only holds the id.
 
 use super::op::Op;
@@ -22,37 +24,38 @@ pub enum Effect {
 }
 
 macro_rules! ir_calls {
-    ($( $name:ident $dump:literal $nargs:literal $ret:ident $eff:ident, #[doc = $doc:literal] )*) => {
+    ($( $name:ident $dump:literal $nargs:literal $ret:ident $eff:ident $throws:literal,
+        #[doc = $doc:literal] )*) => {
         /// A helper function (operand b of a call instruction).
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
         #[repr(u8)]
         #[allow(non_camel_case_types)]
         pub enum Call { $( #[doc = $doc] $name, )* }
         const CALLS: &[Call] = &[ $( Call::$name, )* ];
-        const CALL_INFO: &[(&str, u8, IrType, Effect)] =
-            &[ $( ($dump, $nargs, IrType::$ret, Effect::$eff), )* ];
+        const CALL_INFO: &[(&str, u8, IrType, Effect, bool)] =
+            &[ $( ($dump, $nargs, IrType::$ret, Effect::$eff, $throws), )* ];
     };
 }
 
 ir_calls! {
-    POW "pow" 2 NUM Pure, #[doc = "`a ^ b` (libm `pow`)."]
-    FMOD "fmod" 2 NUM Pure, #[doc = "`math.fmod`."]
-    ATAN2 "atan2" 2 NUM Pure, #[doc = "`math.atan2`."]
-    LDEXP "ldexp" 2 NUM Pure, #[doc = "`math.ldexp` (b already an integer)."]
-    ASIN "asin" 1 NUM Pure, #[doc = "`math.asin`."]
-    ACOS "acos" 1 NUM Pure, #[doc = "`math.acos`."]
-    ATAN "atan" 1 NUM Pure, #[doc = "`math.atan`."]
-    SINH "sinh" 1 NUM Pure, #[doc = "`math.sinh`."]
-    COSH "cosh" 1 NUM Pure, #[doc = "`math.cosh`."]
-    TANH "tanh" 1 NUM Pure, #[doc = "`math.tanh`."]
-    TAB_LEN "tab_len" 1 INT Reads, #[doc = "`#t` for a table without `__len` concerns (border search)."]
-    TAB_GET "tab_get" 2 PTR Reads, #[doc = "Address of the value of any key, or of a nil value (HREF)."]
-    TAB_NEWKEY "tab_newkey" 2 PTR Writes, #[doc = "Insert a key, returning its value slot (NEWREF)."]
-    TAB_NEW "tab_new" 2 TAB Writes, #[doc = "New table (TNEW)."]
-    TAB_DUP "tab_dup" 1 TAB Writes, #[doc = "Copy of a template table (TDUP)."]
-    STR_CONCAT "str_concat" 2 STR Writes, #[doc = "Concatenate two strings."]
-    NUM_TOSTR "num_tostr" 1 STR Writes, #[doc = "Number to a new string (TOSTR)."]
-    GC_STEP "gc_step" 0 NIL Writes, #[doc = "Run a GC step at a safe point (GCSTEP)."]
+    POW "pow" 2 NUM Pure false, #[doc = "`a ^ b` (libm `pow`)."]
+    FMOD "fmod" 2 NUM Pure false, #[doc = "`math.fmod`."]
+    ATAN2 "atan2" 2 NUM Pure false, #[doc = "`math.atan2`."]
+    LDEXP "ldexp" 2 NUM Pure false, #[doc = "`math.ldexp` (b already an integer)."]
+    ASIN "asin" 1 NUM Pure false, #[doc = "`math.asin`."]
+    ACOS "acos" 1 NUM Pure false, #[doc = "`math.acos`."]
+    ATAN "atan" 1 NUM Pure false, #[doc = "`math.atan`."]
+    SINH "sinh" 1 NUM Pure false, #[doc = "`math.sinh`."]
+    COSH "cosh" 1 NUM Pure false, #[doc = "`math.cosh`."]
+    TANH "tanh" 1 NUM Pure false, #[doc = "`math.tanh`."]
+    TAB_LEN "tab_len" 1 INT Reads false, #[doc = "`#t` for a table without `__len` concerns (border search)."]
+    TAB_GET "tab_get" 2 PTR Reads false, #[doc = "Address of the value of any key, or of a nil value (HREF)."]
+    TAB_NEWKEY "tab_newkey" 2 PTR Writes true, #[doc = "Insert a key, returning its value slot (NEWREF)."]
+    TAB_NEW "tab_new" 2 TAB Writes true, #[doc = "New table (TNEW)."]
+    TAB_DUP "tab_dup" 1 TAB Writes true, #[doc = "Copy of a template table (TDUP)."]
+    STR_CONCAT "str_concat" 2 STR Writes true, #[doc = "Concatenate two strings."]
+    NUM_TOSTR "num_tostr" 1 STR Writes true, #[doc = "Number to a new string (TOSTR)."]
+    GC_STEP "gc_step" 0 NIL Writes true, #[doc = "Run a GC step at a safe point (GCSTEP)."]
 }
 
 impl Call {
@@ -75,6 +78,10 @@ impl Call {
     /// Effects.
     pub fn effect(self) -> Effect {
         CALL_INFO[self as usize].3
+    }
+    /// Whether it may throw a Lua error or run the collector (allocation, finalizers).
+    pub fn may_throw(self) -> bool {
+        CALL_INFO[self as usize].4
     }
     /// The call opcode that matches its effects.
     pub fn op(self) -> Op {
@@ -116,6 +123,13 @@ mod tests {
             }
         }
         assert_eq!(Call::TAB_NEW.op(), Op::CALLS);
+        for c in CALLS {
+            assert!(
+                !c.may_throw() || c.effect() == Effect::Writes,
+                "{c:?} throws: Writes"
+            );
+        }
+        assert!(Call::STR_CONCAT.may_throw() && !Call::TAB_GET.may_throw());
         assert_eq!(Call::TAB_LEN.op(), Op::CALLL);
         assert_eq!(Call::POW.op(), Op::CALLN);
     }

@@ -36,9 +36,26 @@
 //!    then `HLOAD` (typed, guarded) or `HSTORE`; `t[i]`: `FLOAD t tab.asize`, `ABC`,
 //!    `FLOAD t tab.array`, `AREF`, `ALOAD`/`ASTORE`; other keys: `HREF` + `HLOAD`.
 //!    Upvalues: `UREF fn #n` + `ULOAD`/`USTORE`.
-//! 5. At the loop's back-edge it takes the loop snapshot (the full slot map, pc of the
-//!    loop start) and calls [`crate::jit::opt::optimize`], which runs the loop pass (that
-//!    pass reads the slot map from that last snapshot) and the rest of the pipeline.
+//!    Snapshots may drop slots the interpreter overwrites before reading them:
+//!    [`crate::jit::snapshot::live_slots`] scans the bytecode from the resume pc and
+//!    [`crate::jit::snapshot::Snapshot::purge`] removes the dead entries of a frame.
+//! 5. At the loop's back-edge it takes the loop snapshot (every modified slot that is live
+//!    at the loop start, pc of the loop start, the start frame only) and calls
+//!    [`crate::jit::opt::optimize`] with `loops = true`, which runs the loop pass (that
+//!    pass reads the slot map from that last snapshot) and the rest of the pipeline; a
+//!    `false` result (type instability, or a guard that fails in the second iteration)
+//!    leaves a straight trace, and the recorder may unroll further or link instead. A
+//!    trace that does not loop ends with its exit snapshot and `loops = false` (see
+//!    [`crate::jit::snapshot::final_snapshot`]).
+//! 6. [`crate::jit::regalloc::allocate`] then gives every value a register or spill slot;
+//!    the emitter walks the trace forward. Numbers it stores to the VM stack or heap must
+//!    be canonical NaN-boxed values (see `opt/fold.rs` on NaN signs).
+//!
+//! # Tests
+//! Each pass has unit tests on dumps; `opt/golden/*.txt` hold the dump after every stage
+//! for five hand-built traces (`CRESCENT_BLESS=1` rewrites them); `opt/differential.rs`
+//! checks random traces against a reference interpreter of the IR, before and after the
+//! passes and on a simulated machine with the register allocation.
 
 pub mod builder;
 pub mod call;

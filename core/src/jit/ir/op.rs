@@ -106,12 +106,12 @@ ir_ops! {
     SUB Norm - Ref Ref, #[doc = "a - b"]
     MUL Comm - Ref Ref, #[doc = "a * b"]
     DIV Norm - Ref Ref, #[doc = "a / b"]
-    MOD Norm - Ref Ref, #[doc = "Lua's a % b: a - floor(a/b)*b"]
+    MOD Norm - Ref Ref, #[doc = "Lua's a % b: a - floor(a/b)*b (inline: fdiv, frintm, fmul, fsub, never fused)"]
     POW Norm - Ref Ref, #[doc = "a ^ b (a call to `pow`)"]
     NEG Norm - Ref None, #[doc = "-a"]
     ABS Norm - Ref None, #[doc = "|a|"]
-    MIN Norm - Ref Ref, #[doc = "`math.min` of two: b < a ? b : a"]
-    MAX Norm - Ref Ref, #[doc = "`math.max` of two: b > a ? b : a"]
+    MIN Norm - Ref Ref, #[doc = "`math.min` step: a < b ? a : b (LuaJIT's minsd order, as the VM's)"]
+    MAX Norm - Ref Ref, #[doc = "`math.max` step: a > b ? a : b (LuaJIT's maxsd order, as the VM's)"]
     FPMATH Norm - Ref Lit, #[doc = "Unary math function b (an `Fpm`) of a"]
     ADDOV Comm - Ref Ref, #[doc = "INT a + b, guarded against overflow"]
     SUBOV Norm - Ref Ref, #[doc = "INT a - b, guarded against overflow"]
@@ -258,7 +258,8 @@ impl Op {
         }
     }
 
-    /// Whether the emitted code calls out to a helper (clobbering caller-saved registers).
+    /// Whether the emitted code calls out to a helper (clobbering caller-saved registers);
+    /// `FPMATH` depends on its function: see [`super::Ins::is_call`].
     pub fn is_call(self) -> bool {
         matches!(
             self,

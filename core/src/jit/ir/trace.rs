@@ -129,6 +129,15 @@ impl Ins {
         let b = (m2 == Mode::Ref).then_some(Ref(self.op2));
         a.into_iter().chain(b)
     }
+    /// Whether the emitted code calls a helper, clobbering the caller-saved registers: the
+    /// call opcodes, the opcodes lowered to calls, and `FPMATH` of a function AArch64 has
+    /// no instruction for.
+    pub fn is_call(&self) -> bool {
+        self.op.is_call()
+            || (self.op == Op::FPMATH
+                && !super::op::Fpm::from_u16(self.op2).is_some_and(|f| f.is_inline()))
+    }
+
     /// Whether the instruction must stay even if its value is unused: stores, markers,
     /// guards (they check something the trace relies on), calls with effects.
     pub fn has_side_effect(&self) -> bool {
@@ -360,7 +369,9 @@ impl Trace {
     pub fn truncate(&mut self, r: Ref) {
         self.ins.truncate(r.idx());
         self.snaps.retain(|s| s.r <= r);
-        self.chain = [0; NUM_OPS];
+        for op in super::op::OPS.iter().filter(|o| !o.is_const()) {
+            self.chain[*op as usize] = 0;
+        }
         for i in 1..self.ins.len() {
             let op = self.ins[i].op;
             self.ins[i].prev = self.chain[op as usize];
@@ -592,5 +603,31 @@ mod tests {
         t.nop(c);
         assert_eq!(t.chain(Op::LOOP).collect::<Vec<_>>(), [a]);
         assert_eq!(t.op(b), Op::NOP);
+    }
+
+    #[test]
+    fn truncate_rebuilds_chains_and_drops_snapshots() {
+        let mut t = Trace::default();
+        let ins = Ins::new(Op::LOOP, IrT::new(IrType::NIL), 0, 0);
+        let a = t.append(ins).unwrap();
+        t.snaps.push(crate::jit::snapshot::Snapshot::new(
+            t.next_ref(),
+            1,
+            0,
+            Vec::new(),
+        ));
+        let b = t.append(ins).unwrap();
+        t.snaps.push(crate::jit::snapshot::Snapshot::new(
+            t.next_ref(),
+            2,
+            0,
+            Vec::new(),
+        ));
+        t.append(ins).unwrap();
+        t.truncate(b);
+        assert_eq!(t.next_ref(), b);
+        assert_eq!(t.chain(Op::LOOP).collect::<Vec<_>>(), [a]);
+        assert_eq!(t.snaps.len(), 1);
+        crate::jit::ir::verify(&t).unwrap();
     }
 }

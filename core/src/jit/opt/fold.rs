@@ -3,8 +3,8 @@
 //! The rule writers' contract:
 //! - rules key on `(op, left operand's op, right operand's op)` in one `match`, most
 //!   specific first; a non-ref operand, or a ref the loop pass marked as loop-carried
-//!   (the PHI barrier: its definition does not hold across the back-edge, so no rule may
-//!   look through it), shows as `NOP` ("any");
+//!   (the PHI barrier: looking through it would add loop-carried values, see `loop.rs`),
+//!   shows as `NOP` ("any");
 //! - a rule keeps the result type: it returns a ref of the same type, a constant of that
 //!   type, or a retry with an instruction of that type;
 //! - rules only reduce strength (constants move right, chains shorten, expensive ops
@@ -12,8 +12,15 @@
 //! - numbers are IEEE doubles and the result must be bit-identical to the interpreter's:
 //!   `x + 0` is not `x` (`-0 + 0` is `+0`) but `x + -0` and `x - 0` are; `x - x` is not
 //!   `0` (NaN, infinities); `x == x` is not true for numbers (NaN). Constant folding uses
-//!   the interpreter's formulas: `%` is `a - floor(a/b)*b`, `math.min(a, b)` is
-//!   `b < a ? b : a`, math functions come from `libm` as in the VM's `math` library;
+//!   the interpreter's formulas: `%` is `a - floor(a/b)*b`, `^` is `libm::pow`, a
+//!   `math.min` step is `a < b ? a : b` and a `math.max` step `a > b ? a : b` (LuaJIT's
+//!   SSE order, as `stdlib/math.rs` computes them: NaN and signed zeros depend on the
+//!   order, so MIN/MAX are not commutative), math functions come from `libm` as in the
+//!   VM's `math` library;
+//! - the sign and payload of a NaN are not part of a number's value (every NaN is
+//!   canonicalized when it is boxed, see `value.rs`), so `x * -1` may become `-x`. The
+//!   emitter must canonicalize numbers it stores to the VM stack or heap: `fneg`/`fabs`
+//!   of a NaN give a negative NaN, whose bits would read as a tagged value;
 //! - a guard that always holds folds to `Drop`, one that always fails to `Fail` (the
 //!   trace aborts: it could never run to the end).
 
@@ -129,17 +136,17 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
                 MOD => num_mod(x, y),
                 POW => libm::pow(x, y),
                 MIN => {
-                    if y < x {
-                        y
-                    } else {
+                    if x < y {
                         x
+                    } else {
+                        y
                     }
                 }
                 _ => {
-                    if y > x {
-                        y
-                    } else {
+                    if x > y {
                         x
+                    } else {
+                        y
                     }
                 }
             };
@@ -230,6 +237,8 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
             guard_result(matches!(op, EQ | LE | GE | ULE | UGE))
         }
         (ABC, KINT, KINT) => guard_result((kint(t, b) as u32) < (kint(t, a) as u32)),
+        // A constant index below one an earlier check on the same size already passed.
+        (ABC, _, KINT) if kint(t, b) >= 0 && abc_covered(t, a, kint(t, b)) => Fold::Drop,
 
         // ---- Algebra on numbers (exact in IEEE arithmetic).
         (ADD, _, KNUM) if ty == IrType::NUM && knum(t, b).to_bits() == (-0.0f64).to_bits() => {
@@ -249,6 +258,15 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
             let r = t.knum(exact_reciprocal(knum(t, b)).unwrap_or(1.0))?;
             retry(MUL, ins.t, a, r)
         }
+        // libm's pow (the interpreter's) returns exactly these for y = 0, 1, 2, -1.
+        (POW, _, KNUM) if knum(t, b) == 0.0 => Fold::Ref(t.knum(1.0)?),
+        (POW, _, KNUM) if knum(t, b) == 1.0 => Fold::Ref(a),
+        (POW, _, KNUM) if knum(t, b) == 2.0 => retry(MUL, ins.t, a, a),
+        (POW, _, KNUM) if knum(t, b) == -1.0 => {
+            let one = t.knum(1.0)?;
+            retry(DIV, ins.t, one, a)
+        }
+        // -(-x) is x for numbers and wrapping integers alike.
         (NEG, NEG, _) => Fold::Ref(t.get(a).a()),
         (ABS, NEG, _) => retry(ABS, ins.t, t.get(a).a(), Ref::NONE),
         (ABS, ABS, _) => Fold::Ref(a),
@@ -281,7 +299,6 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
             retry(ADD, ins.t, inner.a(), k)
         }
         (BNOT, BNOT, _) => Fold::Ref(t.get(a).a()),
-        (NEG, _, _) if ty == IrType::INT && lop == NEG => Fold::Ref(t.get(a).a()),
 
         _ => Fold::Emit,
     })
@@ -294,6 +311,14 @@ fn exact_reciprocal(k: f64) -> Option<f64> {
     let mantissa = bits & ((1u64 << 52) - 1);
     let exp = ((bits >> 52) & 0x7ff) as i32 - 1023;
     (k.is_normal() && mantissa == 0 && (-1022..=1022).contains(&-exp)).then(|| 1.0 / k)
+}
+
+/// Whether an earlier `ABC size k2` with `k <= k2` exists (then `k < size` holds too).
+fn abc_covered(t: &Trace, size: Ref, k: i32) -> bool {
+    t.chain(Op::ABC).take_while(|r| *r > size).any(|r| {
+        let g = t.get(r);
+        g.a() == size && t.int_value(g.b()).is_some_and(|k2| k2 >= k)
+    })
 }
 
 fn is_rounding(fpm: u16) -> bool {
@@ -361,10 +386,13 @@ mod tests {
             (Op::MOD, -5.5, 2.0, 0.5),
             (Op::MOD, 5.0, -3.0, -1.0),
             (Op::POW, 2.0, 10.0, 1024.0),
-            (Op::MIN, 0.0, -0.0, 0.0),
-            (Op::MIN, -0.0, 0.0, -0.0),
-            (Op::MAX, 0.0, -0.0, 0.0),
+            // luajit: min(0, -0) is -0, min(-0, 0) is 0, max(0, -0) is -0.
+            (Op::MIN, 0.0, -0.0, -0.0),
+            (Op::MIN, -0.0, 0.0, 0.0),
+            (Op::MAX, 0.0, -0.0, -0.0),
+            (Op::MAX, -0.0, 0.0, 0.0),
             (Op::MAX, 1.0, 3.0, 3.0),
+            (Op::MIN, f64::NAN, 1.0, 1.0),
         ];
         for &(op, x, y, want) in cases {
             let (kx, ky) = (t.knum(x).unwrap(), t.knum(y).unwrap());
@@ -450,6 +478,17 @@ mod tests {
         assert_eq!((t.op(g), t.get(g).a(), t.get(g).b()), (Op::GT, x, two));
         let (k3, k5) = (t.kint(3).unwrap(), t.kint(5).unwrap());
         assert_eq!(t.guard(Op::ABC, k5, k3), Ok(Ref::NONE));
+        // Bounds checks covered by a larger constant index on the same size.
+        let n = t.sload(3, IrType::INT, SloadFlags::TYPECHECK).unwrap();
+        let big = t.guard(Op::ABC, n, k5).unwrap();
+        assert_ne!(big, Ref::NONE);
+        assert_eq!(
+            t.guard(Op::ABC, n, k3),
+            Ok(Ref::NONE),
+            "3 < n follows from 5 < n"
+        );
+        let k7 = t.kint(7).unwrap();
+        assert_ne!(t.guard(Op::ABC, n, k7), Ok(Ref::NONE));
         assert_eq!(t.guard(Op::ABC, k3, k5), Err(IrError::GuardAlwaysFails));
     }
 
@@ -519,5 +558,46 @@ mod tests {
 0004 >  nil GT     0003  0001
 "
         );
+    }
+
+    #[test]
+    fn pow_with_small_exponents_matches_libm() {
+        let xs = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            -3.25,
+            1e300,
+            -1e-310,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for y in [0.0, -0.0, 1.0, 2.0, -1.0] {
+            for x in xs {
+                let mut t = folding();
+                let s = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+                let k = t.knum(y).unwrap();
+                let r = t.emit(Op::POW, N, s.0, k.0).unwrap();
+                // Evaluate the folded form on x.
+                let ins = *t.get(r);
+                let val = |r: Ref| if r == s { x } else { t.num_value(r).unwrap() };
+                let got = match ins.op {
+                    _ if r == s => x,
+                    _ if r.is_const() => t.num_value(r).unwrap(),
+                    Op::MUL => val(ins.a()) * val(ins.b()),
+                    Op::DIV => val(ins.a()) / val(ins.b()),
+                    op => panic!("pow folded to {op}"),
+                };
+                assert_ne!(ins.op, Op::POW, "x^{y} folds");
+                assert_eq!(got.to_bits(), libm::pow(x, y).to_bits(), "{x}^{y}");
+            }
+        }
+        let mut t = folding();
+        let s = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let k = t.knum(3.0).unwrap();
+        let p = t.emit(Op::POW, N, s.0, k.0).unwrap();
+        assert_eq!(t.op(p), Op::POW);
     }
 }

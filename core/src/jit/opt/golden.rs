@@ -255,7 +255,7 @@ fn optimize_matches_stages() {
         let mut t = Trace::new(Passes::NONE, Default::default());
         build(&mut t);
         t.passes = Passes::ALL;
-        let (t, looped) = crate::jit::opt::optimize(t).unwrap();
+        let (t, looped) = crate::jit::opt::optimize(t, true).unwrap();
         assert!(looped);
         let staged = stages(build);
         let dce_part = staged

@@ -17,12 +17,14 @@
 //!   parallel (a swap of two variables is a PHI cycle); every PHI's right side that is
 //!   itself a varying pre-roll ref has its own PHI;
 //! - fold never looks through a loop-carried ref while the body is emitted (the PHI
-//!   barrier), because its definition does not hold across the back-edge;
+//!   barrier): rewriting `(i + 1) + 1` as `i + 2` would make the body reference one more
+//!   loop-carried value (one more PHI, a longer live range) for no gain. Correctness does
+//!   not depend on it: PHIs are computed from the body's actual references afterwards;
 //! - pre-roll snapshots are copied into the body with substituted refs, merged with the
 //!   loop snapshot for the slots they do not mention (modified by earlier iterations);
 //! - a loop-carried value that changes type (a slot loaded as `num` that ends the
-//!   iteration as `int` is converted; anything else) makes the pass undo itself and report
-//!   `false`: the trace stays a straight trace.
+//!   iteration as `int` is converted; anything else), or a guard that always fails in the
+//!   body, makes the pass undo itself and report `false`: the trace stays a straight trace.
 
 use alloc::collections::BTreeSet;
 use alloc::vec;
@@ -36,20 +38,25 @@ use crate::jit::snapshot::Snapshot;
 pub const MAX_PHIS: usize = 64;
 
 /// Unrolls the loop. Requires that the last snapshot is the loop snapshot (taken at the
-/// back-edge, after the last instruction). Returns `Ok(false)`, leaving the trace as it
-/// was, when the loop is type-unstable or there is no loop snapshot.
+/// back-edge, after the last instruction, in the start frame). Returns `Ok(false)`,
+/// leaving the trace as it was, when the loop is type-unstable or there is no loop
+/// snapshot.
 pub fn run(t: &mut Trace) -> Result<bool, IrError> {
     let invar = t.next_ref();
     let Some(loop_snap) = t.snaps.last().cloned() else {
         return Ok(false);
     };
-    if loop_snap.r != invar || t.loop_ref.is_some() {
+    // A loop comes back to the frame it started in.
+    let start_frame = loop_snap.frames.len() == 1 && loop_snap.frames[0].base == 0;
+    if loop_snap.r != invar || t.loop_ref.is_some() || !start_frame {
         return Ok(false);
     }
     let saved = t.clone();
     match unroll(t, &loop_snap, invar) {
         Ok(true) => Ok(true),
-        Ok(false) | Err(IrError::LoopUnstable) => {
+        // A guard that always fails in the second iteration (a flipped boolean) makes the
+        // loop unstable too: the recorder may unroll another iteration instead.
+        Ok(false) | Err(IrError::LoopUnstable | IrError::GuardAlwaysFails) => {
             *t = saved;
             Ok(false)
         }
@@ -327,6 +334,21 @@ mod tests {
         assert!(!run(&mut t).unwrap());
         assert_eq!(dump(&t), before);
         assert_eq!(t.loop_ref, None);
+    }
+
+    #[test]
+    fn flipped_boolean_undoes() {
+        // `while x == 0 do x = 1 end`: the body's guard `1 == 0` always fails.
+        let mut t = Trace::default();
+        let x = t.sload(0, IrType::INT, SloadFlags::TYPECHECK).unwrap();
+        snap(&mut t, 0, 1, &[]);
+        let zero = t.kint(0).unwrap();
+        t.guard(Op::EQ, x, zero).unwrap();
+        let one = t.kint(1).unwrap();
+        snap(&mut t, 0, 1, &[(0, one)]);
+        let before = dump(&t);
+        assert!(!run(&mut t).unwrap());
+        assert_eq!(dump(&t), before);
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub mod fwd;
 pub mod r#loop;
 
 #[cfg(test)]
+mod differential;
+#[cfg(test)]
 mod golden;
 
 use alloc::vec;
@@ -128,10 +130,11 @@ pub fn map_snapshot(s: &Snapshot, f: impl Fn(Ref) -> Ref) -> Snapshot {
 
 /// Runs the optimization pipeline on a recorded trace: fold + cse + fwd/dse (one
 /// re-emission; when the recorder already emitted with them on, it changes nothing), then
-/// loop, then dce. Each pass runs only when switched on in `t.passes`. Returns whether the
-/// trace loops: the loop pass reports type instability as `false` after undoing itself,
-/// and the trace is then a straight trace without `LOOP`.
-pub fn optimize(t: Trace) -> Result<(Trace, bool), IrError> {
+/// loop (only for a trace that `loops` back to its start: its last snapshot is then the
+/// loop snapshot), then dce. Each pass runs only when switched on in `t.passes`. Returns
+/// whether the trace loops: the loop pass reports type instability as `false` after
+/// undoing itself, and the trace is then a straight trace without `LOOP`.
+pub fn optimize(t: Trace, loops: bool) -> Result<(Trace, bool), IrError> {
     let p = t.passes;
     let mut t = t;
     if p.fold || p.cse || p.fwd || p.dse {
@@ -141,7 +144,7 @@ pub fn optimize(t: Trace) -> Result<(Trace, bool), IrError> {
         t = reemit(&t, q)?;
     }
     let mut looped = false;
-    if p.r#loop {
+    if p.r#loop && loops {
         looped = r#loop::run(&mut t)?;
     }
     if p.dce {
@@ -149,4 +152,68 @@ pub fn optimize(t: Trace) -> Result<(Trace, bool), IrError> {
     }
     t.passes = p;
     Ok((t, looped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::ir::dump::dump;
+    use crate::jit::ir::{verify, Call, IrT, IrType, Op, SloadFlags};
+    use crate::jit::snapshot::{SnapEntry, SnapFrame, Snapshot};
+
+    /// A trace that returns below its start frame (`RETF`), with effects that no pass may
+    /// remove or merge: they all survive the whole pipeline, in order.
+    #[test]
+    fn effects_survive_the_pipeline() {
+        let mut t = Trace::new(Passes::NONE, Default::default());
+        let x = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let pc = t.kptr(0x40, Some("pc:caller+3".into())).unwrap();
+        let mut s = Snapshot::new(Ref::NONE, 7, 2, alloc::vec![SnapEntry { slot: 0, r: x }]);
+        s.frames[0] = SnapFrame {
+            base: -4,
+            func: Ref::NONE,
+            ret_pc: 0,
+        };
+        s.frames.push(SnapFrame {
+            base: 0,
+            func: Ref::NONE,
+            ret_pc: 3,
+        });
+        t.push_snapshot(s).unwrap();
+        let v = IrT::new(IrType::NIL);
+        t.emit(Op::RETF, IrT::guarded(IrType::NIL), pc.0, 4)
+            .unwrap();
+        t.emit(Op::GCSTEP, v, 0, 0).unwrap();
+        t.emit(Op::GCSTEP, v, 0, 0).unwrap();
+        let tab = t.emit(Op::TNEW, IrT::new(IrType::TAB), 4, 0).unwrap();
+        t.emit(Op::TBAR, v, tab.0, 0).unwrap();
+        t.call(Call::TAB_LEN, &[tab]).unwrap();
+        t.call(Call::GC_STEP, &[]).unwrap();
+        t.emit(Op::USE, v, x.0, 0).unwrap();
+        // After the return, the caller's frame (base -4) is the only one.
+        let mut s = Snapshot::new(Ref::NONE, 9, -2, alloc::vec![SnapEntry { slot: -3, r: x }]);
+        s.frames[0].base = -4;
+        t.push_snapshot(s).unwrap();
+        verify(&t).unwrap();
+        let before = dump(&t);
+        t.passes = Passes::ALL;
+        let (t, looped) = optimize(t, false).unwrap();
+        assert!(!looped);
+        verify(&t).unwrap();
+        let d = dump(&t);
+        for op in ["RETF", "GCSTEP", "TBAR", "CALLS", "USE"] {
+            assert_eq!(
+                before.matches(op).count(),
+                d.matches(op).count(),
+                "{op}\n{d}"
+            );
+        }
+        assert!(
+            !d.contains("CALLL"),
+            "an unused pure-read call is dead code:\n{d}"
+        );
+        assert!(d.contains("0002 >  nil RETF   pc:caller+3 4\n"), "{d}");
+        assert!(d.contains("[ | @0 ret 3 #0=0001 ] top 2"), "{d}");
+        assert!(d.contains("[ #-3=0001 ] top -2"), "{d}");
+    }
 }
