@@ -84,7 +84,7 @@ fn collectgarbage(vm: &mut Vm) -> Result<usize, LuaError> {
     let arg = vm.opt_num(2, 0.0)?;
     match opt {
         b"collect" => {
-            vm.full_gc();
+            vm.full_gc()?;
             vm.ret1(Value::num(0.0))
         }
         b"count" => {
@@ -101,10 +101,13 @@ fn collectgarbage(vm: &mut Vm) -> Result<usize, LuaError> {
                 / 100;
             let cycles = vm.heap.cycles;
             vm.heap.total = vm.heap.total.saturating_add(debt);
-            if vm.heap.should_collect() {
-                vm.full_gc();
-            }
+            let r = if vm.heap.should_collect() {
+                vm.full_gc()
+            } else {
+                Ok(())
+            };
             vm.heap.account(-(debt as isize));
+            r?;
             vm.ret1(Value::boolean(vm.heap.cycles != cycles))
         }
         b"setpause" => {

@@ -31,7 +31,7 @@ impl Vm {
         if th.top < top {
             th.top = top;
         }
-        self.full_gc();
+        self.full_gc()?;
         if self.heap.over_limit(0) {
             return Err(self.mem_error());
         }

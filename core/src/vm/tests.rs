@@ -177,7 +177,7 @@ fn gc_reclaims_garbage_tables() {
         5,
     );
     run(&mut vm, p).unwrap();
-    vm.full_gc();
+    vm.full_gc().unwrap();
     assert!(vm.heap.cycles >= 2);
     assert!(vm.heap.total < 200_000, "heap {}", vm.heap.total);
 }
