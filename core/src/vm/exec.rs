@@ -278,6 +278,19 @@ impl Vm {
                                     done = true;
                                 }
                             }
+                        } else if key.is_str() {
+                            // An existing field of the small string map.
+                            let sp = key.ptr::<crate::object::LuaStr>();
+                            for j in 0..tb.nskeys as usize {
+                                if tb.skeys[j] == sp {
+                                    if !tb.svals[j].is_nil() || tb.meta.is_null() {
+                                        tb.svals[j] = v;
+                                        tb.mm_absent = 0;
+                                        done = true;
+                                    }
+                                    break;
+                                }
+                            }
                         }
                         if !done && (tb.meta.is_null() || !tb.get(key).is_nil()) {
                             protect!(self.raw_set(t, key, v));
