@@ -31,7 +31,7 @@ impl Vm {
         if th.top < top {
             th.top = top;
         }
-        self.full_gc();
+        self.full_gc()?;
         if self.heap.over_limit(0) {
             return Err(self.mem_error());
         }
@@ -278,6 +278,19 @@ impl Vm {
                                     done = true;
                                 }
                             }
+                        } else if key.is_str() {
+                            // An existing field of the small string map.
+                            let sp = key.ptr::<crate::object::LuaStr>();
+                            for j in 0..tb.nskeys as usize {
+                                if tb.skeys[j] == sp {
+                                    if !tb.svals[j].is_nil() || tb.meta.is_null() {
+                                        tb.svals[j] = v;
+                                        tb.mm_absent = 0;
+                                        done = true;
+                                    }
+                                    break;
+                                }
+                            }
                         }
                         if !done && (tb.meta.is_null() || !tb.get(key).is_nil()) {
                             protect!(self.raw_set(t, key, v));
@@ -489,7 +502,7 @@ impl Vm {
                     };
                     savepc!();
                     let fv = r!(a);
-                    if !fv.is_func() && self.metamethod(fv, Tm::Call).is_nil() {
+                    if !fv.is_func() && !self.metamethod(fv, Tm::Call).is_func() {
                         return Err(self.op_error(fv, "call", Some(a as u32)));
                     }
                     // Close upvalues, move the callee and its arguments down over this

@@ -188,7 +188,7 @@ impl Vm {
         if self.gc_ok {
             // An allocating instruction at a safe point: collect, then try again.
             self.gc_ok = false;
-            self.full_gc();
+            self.collect();
             self.gc_ok = true;
             if !self.heap.over_limit(extra) {
                 return Ok(());
