@@ -39,6 +39,24 @@ pub fn run_file(path: &str) -> Result<(), String> {
     run_chunk(&source, &format!("@{path}"))
 }
 
+/// Runs every file named in the host file `list` (one path a line), framing each one's
+/// output; errors are reported in the frame and do not stop the batch.
+pub fn run_batch(list: &str) -> Result<(), String> {
+    let text = crate::semihosting::read_file(list)?;
+    let text = core::str::from_utf8(&text).map_err(|_| format!("{list}: not UTF-8"))?;
+    for path in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        crate::println!("=== begin {path}");
+        match run_file(path) {
+            Ok(()) => crate::println!("=== end {path}: ok"),
+            Err(message) => {
+                crate::println!("{message}");
+                crate::println!("=== end {path}: error");
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A VM for the firmware: libraries, UART output, semihosting files, memory limit.
 fn new_vm() -> Result<Vm, String> {
     let mut vm = Vm::new();

@@ -159,11 +159,11 @@ impl Marker {
         // SAFETY: per the contract; clearing the dead part of the stack is allowed
         // because nothing above the live top is read before being written.
         let th = unsafe { &mut *th };
-        let mut top = th.top;
-        for f in &th.frames {
-            top = top.max(f.top);
-        }
-        let top = top.min(th.stack.len());
+        // As 5.1's `traversestack`: everything below the thread's top is live, everything
+        // above is dead. A Lua frame at a safe point has its whole register window below
+        // the top (`gc_safe_point` raises it); a native frame's top ends its arguments and
+        // pushes, and the caller's registers at and above the call slot are free.
+        let top = th.top.min(th.stack.len());
         for &v in &th.stack[..top] {
             self.value(v);
         }

@@ -94,9 +94,13 @@ fn collectgarbage(vm: &mut Vm) -> Result<usize, LuaError> {
         b"step" => {
             // Each step pays `arg` KB (at least a little) of allocation debt; the step
             // reports true when that completed a cycle.
-            let debt = ((arg.max(0.0) as usize) * 1024).max(1024) * vm.heap.stepmul as usize / 100;
+            let kb = (arg.max(0.0) as usize).clamp(1, 1 << 30);
+            let debt = kb
+                .saturating_mul(1024)
+                .saturating_mul(vm.heap.stepmul as usize)
+                / 100;
             let cycles = vm.heap.cycles;
-            vm.heap.total += debt;
+            vm.heap.total = vm.heap.total.saturating_add(debt);
             if vm.heap.should_collect() {
                 vm.full_gc();
             }
@@ -426,40 +430,10 @@ fn tonumber(vm: &mut Vm) -> Result<usize, LuaError> {
     if !(2..=36).contains(&base) {
         return Err(vm.arg_error(2, "base out of range"));
     }
+    // LuaJIT's strtoul-based conversion (sign, 0x in base 16, saturation).
     let s = vm.check_bytes(1)?;
-    let t = trim(s);
-    let (neg, digits) = match t.first() {
-        Some(b'-') => (true, &t[1..]),
-        _ => (false, t),
-    };
-    if digits.is_empty() {
-        return vm.ret1(Value::NIL);
-    }
-    let mut acc: f64 = 0.0;
-    for &c in digits {
-        let d = match c {
-            b'0'..=b'9' => (c - b'0') as i64,
-            b'a'..=b'z' => (c - b'a') as i64 + 10,
-            b'A'..=b'Z' => (c - b'A') as i64 + 10,
-            _ => return vm.ret1(Value::NIL),
-        };
-        if d >= base {
-            return vm.ret1(Value::NIL);
-        }
-        acc = acc * base as f64 + d as f64;
-    }
-    vm.ret1(Value::num(if neg { -acc } else { acc }))
-}
-
-fn trim(s: &[u8]) -> &[u8] {
-    let sp = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-    let start = s.iter().position(|c| !sp(c)).unwrap_or(s.len());
-    let end = s
-        .iter()
-        .rposition(|c| !sp(c))
-        .map(|e| e + 1)
-        .unwrap_or(start);
-    &s[start..end.max(start)]
+    let n = crate::stdlib::string::tonumber_base(s, base as u32);
+    vm.ret1(n.map(Value::num).unwrap_or(Value::NIL))
 }
 
 fn tostring(vm: &mut Vm) -> Result<usize, LuaError> {
@@ -552,7 +526,11 @@ fn load(vm: &mut Vm) -> Result<usize, LuaError> {
     let name = String::from_utf8_lossy(vm.opt_bytes(2, b"=(load)")?).into_owned();
     let mut src: Vec<u8> = Vec::new();
     loop {
-        let piece = vm.call1(f, &[])?;
+        // A failing reader makes `load` return nil and the error (as LuaJIT does).
+        let piece = match vm.call1(f, &[]) {
+            Ok(p) => p,
+            Err(e) => return load_fail(vm, e),
+        };
         if piece.is_nil() {
             break;
         }

@@ -411,6 +411,15 @@ impl Vm {
         self.ccalls -= 1;
         self.th_mut().nny -= 1;
         self.gc_ok = gc_ok;
+        if r.is_err() && self.ccalls > 0 {
+            // A native called us and may handle the error itself: give it back a
+            // consistent stack (the outermost call leaves the frames for the host's
+            // traceback; the host then resets the stack).
+            self.close_upvals(func);
+            let th = self.th_mut();
+            th.frames.truncate(stop);
+            th.top = func;
+        }
         r
     }
 }

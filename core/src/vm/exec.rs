@@ -609,6 +609,13 @@ impl Vm {
                 Op::TFORCALL => {
                     let a = i.a() as usize;
                     let cb = base + a + 3;
+                    // The call slots may lie past the frame's registers (a one-variable
+                    // loop reserves only one slot above the control registers).
+                    if cb + 3 > unsafe { (&*th).stack.len() } {
+                        savepc!();
+                        self.ensure_stack(cb + 3)?;
+                        reload!();
+                    }
                     setr!(a + 3, r!(a));
                     setr!(a + 4, r!(a + 1));
                     setr!(a + 5, r!(a + 2));
