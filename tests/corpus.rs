@@ -6,6 +6,8 @@
 //!   `luajit` from `tests/lua` with the script's relative path), and each script runs here
 //!   with the chunk name `@<relative path>`, so error positions print identically.
 //! - A script passes only if `exec` returns `Ok` and the captured output is identical.
+//! - Scripts see what the `crescent` CLI gives them: the core libraries plus host-std's `io`
+//!   and `os`, with standard output captured in memory (`print` and `io.write` share it).
 //! - `tests/lua/KNOWN_FAILURES` lists scripts (one per line: path, whitespace, reason) that
 //!   may fail without failing the test, so the corpus can land ahead of the VM. A listed
 //!   script that passes is reported with a notice (not a failure, so parallel work cannot
@@ -21,13 +23,14 @@
 //! On failure the actual output of each failing script is written next to the build's
 //! temporary directory (`corpus-actual/<path>.out`), ready for `diff`.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use crescent_host_std::iolib::{StdStreams, Stream};
 
 /// Memory limit for one script: generous for the corpus, small enough that a runaway
 /// script fails instead of exhausting the machine.
@@ -108,17 +111,27 @@ fn jit_mode() -> JitMode {
 
 /// HOOK for JIT options: applies `mode` to a fresh state before the script runs.
 ///
-/// `Lua::jit_option` does not exist yet. When it lands, this becomes e.g.
-/// `lua.jit_option("on")` / `lua.jit_option("hotloop=1")`; until then the modes other than
-/// `Off` only print a notice (once, from `run`) and run the interpreter.
-fn configure_jit(lua: &mut crescent::Lua, mode: JitMode) {
-    let _ = lua;
-    match mode {
-        JitMode::Off => {}
-        JitMode::On | JitMode::Eager => {
-            // TODO(jit): lua.jit_option(...) once the embedding API has it.
-        }
-    }
+/// The embedding API has no `Lua::jit_option` yet, so this goes through the `jit` module
+/// as a LuaJIT user would (`jit.off()`, `jit.on()`, `jit.opt.start("hotloop=1")`). When a
+/// Rust-level switch lands, call it here instead. Until the trace compiler is wired in, the
+/// modes differ only in what `jit.status()` reports and in the hot counters.
+fn configure_jit(lua: &mut crescent::Lua, mode: JitMode) -> Result<(), String> {
+    let setup: &[u8] = match mode {
+        JitMode::Off => b"jit.off()",
+        JitMode::On => b"jit.on()",
+        JitMode::Eager => b"jit.on(); jit.opt.start('hotloop=1', 'hotexit=1')",
+    };
+    lua.exec(setup, "=(corpus jit setup)")
+        .map_err(|e| format!("configuring the JIT ({mode:?}) failed: {}", e.message))
+}
+
+/// Opens `io` and `os` as the `crescent` CLI does (they live in host-std; the facade opens
+/// only the core libraries), over in-memory standard streams.
+fn open_host_libs(lua: &mut crescent::Lua, streams: &StdStreams) -> Result<(), String> {
+    let vm = lua.vm();
+    crescent_host_std::iolib::open_io(vm, streams)
+        .and_then(|()| crescent_host_std::oslib::open_os(vm, streams))
+        .map_err(|e| format!("opening io/os: {}", vm.error_message(e)))
 }
 
 /// What happened to one script.
@@ -148,21 +161,28 @@ fn run_one(dir: &Path, rel: &str, mode: JitMode, timeout: Duration) -> Outcome {
         .stack_size(STACK_SIZE)
         .spawn(move || {
             let result = std::panic::catch_unwind(move || {
-                let out = Rc::new(RefCell::new(Vec::new()));
-                let sink = Rc::clone(&out);
+                let streams = StdStreams::over(
+                    Stream::memory(b""),
+                    Stream::memory(b""),
+                    Stream::memory(b""),
+                );
+                let sink = Rc::clone(&streams.stdout);
                 let mut lua = crescent::Lua::new();
                 lua.set_memory_limit(Some(MEMORY_LIMIT));
+                // print and io.write share one stream, so their output keeps program order.
                 lua.set_output(Box::new(move |b: &[u8]| {
-                    sink.borrow_mut().extend_from_slice(b)
+                    let _ = sink.borrow_mut().write(b);
                 }));
-                configure_jit(&mut lua, mode);
-                let r = lua.exec(&source, &chunkname);
+                let r = open_host_libs(&mut lua, &streams).and_then(|()| {
+                    configure_jit(&mut lua, mode)?;
+                    lua.exec(&source, &chunkname)
+                        .map_err(|e| format!("{}\n{}", e.message, e.traceback))
+                });
                 drop(lua);
-                let output = out.borrow().clone();
-                (
-                    output,
-                    r.err().map(|e| format!("{}\n{}", e.message, e.traceback)),
-                )
+                let mut stdout = streams.stdout.borrow_mut();
+                let _ = stdout.flush();
+                let output = stdout.memory_output().unwrap_or_default().to_vec();
+                (output, r.err())
             });
             let _ = tx.send(result.map_err(|p| {
                 p.downcast_ref::<&str>()
@@ -267,8 +287,7 @@ fn lua_corpus() {
     let mode = jit_mode();
     if mode != JitMode::Off {
         notice(&format!(
-            "notice: CRESCENT_JIT={mode:?} requested, but the embedding API has no JIT options \
-             yet (see configure_jit in tests/corpus.rs); running the interpreter"
+            "notice: corpus running with CRESCENT_JIT={mode:?}"
         ));
     }
     let all = scripts(&dir);
