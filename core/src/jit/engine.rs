@@ -340,11 +340,17 @@ fn compile(
     crate::jit::ir::verify(&trace).map_err(Abort::Emit)?;
     let alloc = regalloc::allocate(&trace);
     let code = emit::emit(&trace, &alloc).map_err(Abort::Emit)?;
-    // Keep everything the trace refers to alive.
-    vm.roots.push(Value::from_ptr(tag::FUNC, cl));
+    // Keep alive what the trace relies on without keeping anything observable alive:
+    // the prototype (its address is the loop's key; its constants are the trace's
+    // string constants) and the natives it inlines (no upvalues). Tables and closures
+    // of assumptions are not rooted: the entry check compares bits before it reads
+    // through any of them, in recording order, so a dead one is never dereferenced.
+    vm.roots.push(Value::from_ptr(tag::INTERNAL, proto));
     for a in &rec.assumptions {
         if let Expect::Same(v) = a.expect {
-            vm.roots.push(v);
+            if record::is_fast_function(v) {
+                vm.roots.push(v);
+            }
         }
     }
     let first_body_snap = trace

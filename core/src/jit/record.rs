@@ -214,6 +214,11 @@ fn fast_function(f: Value) -> Option<Fast> {
     })
 }
 
+/// Whether `v` is a native the recorder inlines.
+pub fn is_fast_function(v: Value) -> bool {
+    fast_function(v).is_some()
+}
+
 /// Records one iteration of the loop of `cl` whose body starts at `start`, from the live
 /// registers `regs` (the frame's registers, `max_stack` of them).
 pub fn record(
