@@ -108,7 +108,7 @@ pub fn emit(t: &Trace, a: &Allocation) -> EResult<Code> {
     }
     e.prologue()?;
     let mut loop_at = None;
-    for r in t.ins_refs().skip(1) {
+    for r in t.ins_refs().filter(|r| t.op(*r) != Op::BASE) {
         for (k, reg) in a.consts_loaded_before(r).collect::<Vec<_>>() {
             e.load_const(k, reg)?;
         }
