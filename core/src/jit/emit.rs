@@ -63,6 +63,25 @@ struct Emitter<'a> {
     buf: CodeBuffer,
     stubs: Vec<Label>,
     frame: u32,
+    /// Registers the allocation uses (bit n: `xn`, bit 32+n: `dn`): only these are
+    /// saved by the prologue (callee-saved ones) and stored by the exits.
+    used: u64,
+}
+
+/// The registers an allocation puts values in (back-edge temporaries included).
+fn used_regs(a: &Allocation) -> u64 {
+    let mut used = 0u64;
+    let mut add = |l: Loc| {
+        if let Loc::Reg(r) = l {
+            used |= 1 << ((r.is_fp() as u32) * 32 + r.num() as u32);
+        }
+    };
+    a.ins.iter().chain(a.consts.iter()).for_each(|l| add(*l));
+    for m in &a.phi_moves {
+        add(m.dst);
+        add(m.src);
+    }
+    used
 }
 
 type EResult<T> = Result<T, String>;
@@ -101,6 +120,7 @@ pub fn emit(t: &Trace, a: &Allocation) -> EResult<Code> {
         buf: CodeBuffer::new(),
         stubs: Vec::new(),
         frame,
+        used: used_regs(a) | 1 << 19 | 1 << 20,
     };
     for _ in 0..t.snaps.len() {
         let l = e.buf.new_label();
@@ -153,6 +173,16 @@ fn callee_pairs() -> [(u8, u8, bool); 9] {
 }
 
 impl Emitter<'_> {
+    /// The callee-saved register pairs the prologue saves: `x19`/`x20` always, the
+    /// others when the allocation uses one of the pair.
+    fn saved_pairs(&self) -> Vec<(u8, u8, bool)> {
+        let bit = |n: u8, fp: bool| 1u64 << (fp as u32 * 32 + n as u32);
+        callee_pairs()
+            .into_iter()
+            .filter(|(p, q, fp)| self.used & (bit(*p, *fp) | bit(*q, *fp)) != 0)
+            .collect()
+    }
+
     fn put(&mut self, w: u32) {
         self.buf.put(w);
     }
@@ -160,7 +190,7 @@ impl Emitter<'_> {
     fn prologue(&mut self) -> EResult<()> {
         let pre = PairOff::<3>::new(-16).ok_or("pair offset")?;
         self.put(ldstp_pre(STP_X, x(29), x(30), SP, pre));
-        for (p, q, fp) in callee_pairs() {
+        for (p, q, fp) in self.saved_pairs() {
             if fp {
                 self.put(ldstp_pre(STP_D, d(p), d(q), SP, pre));
             } else {
@@ -187,14 +217,17 @@ impl Emitter<'_> {
             self.buf.b(common).map_err(buferr)?;
         }
         self.buf.bind(common).map_err(buferr)?;
+        // x0 was stored by the stub; the exit handler reads only allocated registers.
         for n in 1..=28u8 {
-            if n == 19 || n == 20 {
+            if n == 19 || n == 20 || self.used & (1 << n) == 0 {
                 continue;
             }
             self.put(ldst_x(STR_X, x(n), ST, gpr_offset(n as u32))?);
         }
         for n in 0..32u8 {
-            self.put(ldst_d(STR_D, d(n), ST, fpr_offset(n as u32))?);
+            if self.used & (1 << (32 + n)) != 0 {
+                self.put(ldst_d(STR_D, d(n), ST, fpr_offset(n as u32))?);
+            }
         }
         for s in 0..self.a.spill_slots as usize {
             self.put(ldst_x(LDR_X, XT0, SP, 8 * s)?);
@@ -205,7 +238,7 @@ impl Emitter<'_> {
             self.put(add_imm(SP, SP, imm));
         }
         let post = PairOff::<3>::new(16).ok_or("pair offset")?;
-        for (p, q, fp) in callee_pairs().iter().rev() {
+        for (p, q, fp) in self.saved_pairs().iter().rev() {
             if *fp {
                 self.put(ldstp_post(LDP_D, d(*p), d(*q), SP, post));
             } else {

@@ -85,6 +85,10 @@ pub struct TraceEntry {
     /// Index of the first snapshot of the loop body (exits before it left in the
     /// first iteration).
     pub first_body_snap: usize,
+    /// Restore plan of each snapshot.
+    pub plans: Vec<exit::RestorePlan>,
+    /// Registers above the entry base the trace reads or restores.
+    pub nslots: usize,
     /// Times entered.
     pub entries: u32,
     /// Exits from the first iteration.
@@ -374,7 +378,16 @@ fn compile(
     if e.verbose {
         e.say(&format!("[TRACE {number:3} {loc} loop]\n"));
     }
+    let plans = exit::plans(&trace, &alloc);
+    let nslots = trace
+        .snaps
+        .iter()
+        .map(|s| s.nslots.max(0) as usize)
+        .max()
+        .unwrap_or(0);
     e.traces.push(TraceEntry {
+        plans,
+        nslots,
         number,
         trace,
         alloc,
@@ -423,8 +436,7 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
     let entry = tr.entry?;
     // SAFETY: `cl` is the running closure.
     let env = unsafe { (*cl).env };
-    let nslots = tr.trace.snaps.iter().map(|s| s.nslots.max(0) as usize).max()?;
-    if nslots > avail {
+    if tr.nslots > avail {
         return None;
     }
     for a in &tr.rec_assumptions {
@@ -455,11 +467,9 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
         f(base, &mut *e.state)
     } as usize;
     let tr = &mut e.traces[n];
-    if exitno >= tr.trace.snaps.len() {
-        return None; // cannot happen: stubs exist only for snapshots
-    }
+    let plan = tr.plans.get(exitno)?; // stubs exist only for snapshots
     // SAFETY: the frame has `nslots` registers (checked above).
-    let pc = unsafe { exit::restore(&tr.trace, &tr.alloc, exitno, &e.state, base) };
+    let pc = unsafe { exit::restore(plan, &e.state, base) };
     tr.entries += 1;
     if exitno < tr.first_body_snap {
         tr.early_exits += 1;

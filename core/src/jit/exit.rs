@@ -16,6 +16,7 @@ use crate::jit::ir::{IrType, Op, Ref, Trace};
 use crate::jit::record::MAX_INPUTS;
 use crate::jit::regalloc::{Allocation, SnapLoc};
 use crate::value::Value;
+use alloc::vec::Vec;
 
 /// Spill slots one trace may use.
 pub const MAX_SPILLS: usize = 128;
@@ -101,35 +102,74 @@ fn box_bits(ty: IrType, bits: u64) -> Value {
     }
 }
 
-/// Writes the slots of snapshot `n` to `base` and returns the pc to resume at.
+/// Where one slot's value comes from at an exit, precomputed when the trace is compiled.
+#[derive(Clone, Copy, Debug)]
+pub enum Source {
+    /// A constant, already boxed.
+    Value(Value),
+    /// `gpr[n]` boxed by type.
+    Gpr(u8, IrType),
+    /// `fpr[n]` boxed by type.
+    Fpr(u8, IrType),
+    /// `spill[n]` boxed by type.
+    Spill(u16, IrType),
+}
+
+/// What an exit through one snapshot writes: `(slot, source)` pairs and the pc.
+#[derive(Clone, Debug)]
+pub struct RestorePlan {
+    /// Slots (relative to the entry base) and their sources.
+    pub slots: Vec<(u16, Source)>,
+    /// The pc to resume at.
+    pub pc: usize,
+}
+
+/// The restore plans of every snapshot (slots below the entry base are not written: the
+/// recorder never writes them).
+pub fn plans(t: &Trace, a: &Allocation) -> Vec<RestorePlan> {
+    (0..t.snaps.len())
+        .map(|n| {
+            let s = &t.snaps[n];
+            let slots = a
+                .snapshot_locs(t, n)
+                .into_iter()
+                .zip(s.entries.iter())
+                .filter(|((slot, _), _)| *slot >= 0)
+                .map(|((slot, loc), e)| {
+                    let ty = t.ty(e.r);
+                    let src = match loc {
+                        SnapLoc::Const(k) => Source::Value(const_value(t, k)),
+                        SnapLoc::Reg(r) if r.is_fp() => Source::Fpr(r.num(), ty),
+                        SnapLoc::Reg(r) => Source::Gpr(r.num(), ty),
+                        SnapLoc::Spill(sp) => Source::Spill(sp, ty),
+                    };
+                    (slot as u16, src)
+                })
+                .collect();
+            RestorePlan {
+                slots,
+                pc: s.pc as usize,
+            }
+        })
+        .collect()
+}
+
+/// Writes the slots of a snapshot's plan to `base` and returns the pc to resume at.
 ///
 /// # Safety
-/// `base` must point to the trace's entry frame with at least `nslots` writable values.
-pub unsafe fn restore(
-    t: &Trace,
-    a: &Allocation,
-    n: usize,
-    st: &ExitState,
-    base: *mut Value,
-) -> usize {
-    for (slot, loc) in a.snapshot_locs(t, n) {
-        let r = t.snaps[n]
-            .entries
-            .iter()
-            .find(|e| e.slot == slot)
-            .map_or(Ref::NIL, |e| e.r);
-        let v = match loc {
-            SnapLoc::Const(k) => const_value(t, k),
-            SnapLoc::Reg(reg) if reg.is_fp() => box_bits(t.ty(r), st.fpr[reg.num() as usize]),
-            SnapLoc::Reg(reg) => box_bits(t.ty(r), st.gpr[reg.num() as usize]),
-            SnapLoc::Spill(s) => box_bits(t.ty(r), st.spill[s as usize]),
+/// `base` must point to the trace's entry frame with every slot of the plan writable.
+pub unsafe fn restore(plan: &RestorePlan, st: &ExitState, base: *mut Value) -> usize {
+    for &(slot, src) in &plan.slots {
+        let v = match src {
+            Source::Value(v) => v,
+            Source::Gpr(n, ty) => box_bits(ty, st.gpr[n as usize]),
+            Source::Fpr(n, ty) => box_bits(ty, st.fpr[n as usize]),
+            Source::Spill(n, ty) => box_bits(ty, st.spill[n as usize]),
         };
-        if slot >= 0 {
-            // SAFETY: the caller guarantees the frame's slots are writable.
-            unsafe { *base.add(slot as usize) = v };
-        }
+        // SAFETY: the caller guarantees the frame's slots are writable.
+        unsafe { *base.add(slot as usize) = v };
     }
-    t.snaps[n].pc as usize
+    plan.pc
 }
 
 #[cfg(test)]
@@ -168,7 +208,8 @@ mod tests {
         st.spill[2] = tab.bits();
         let mut stack = [Value::NIL; 4];
         // SAFETY: four writable slots.
-        let pc = unsafe { restore(&t, &a, 0, &st, stack.as_mut_ptr()) };
+        let plan = &plans(&t, &a)[0];
+        let pc = unsafe { restore(plan, &st, stack.as_mut_ptr()) };
         assert_eq!(pc, 7);
         assert_eq!(stack[0].bits(), crate::value::CANON_NAN);
         assert_eq!(stack[1], tab);
