@@ -3,7 +3,7 @@
 //!
 //! Invariant: every pointer in `all` (linked through `GcHeader::next`) is a live allocation
 //! of the type its `kind` names; `total` is the sum of `GcObject::size` over those objects,
-//! kept up to date by [`Heap::alloc`], [`Heap::free`] and [`Heap::account`].
+//! kept up to date by [`Heap::alloc`], `Heap::free` and [`Heap::account`].
 
 use alloc::boxed::Box;
 use core::ptr;
