@@ -69,6 +69,10 @@ pub unsafe trait GcObject {
     fn size(&self) -> usize;
 }
 
+/// Bytes the system allocator spends per block beyond what was asked (headers, rounding);
+/// added per heap block in object sizes so the memory limit tracks real usage.
+pub const ALLOC_OVERHEAD: usize = 16;
+
 /// Default `pause` (percent): wait until the heap doubles.
 pub const DEFAULT_PAUSE: u32 = 200;
 /// Default `stepmul` (percent).
