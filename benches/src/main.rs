@@ -353,17 +353,21 @@ fn describe(c: &Cell, platform: Platform) -> String {
     }
 }
 
-/// Compares every engine's output with the reference: `luajit` if it ran, else the first
-/// engine that produced output. Marks each cell and records mismatches.
+/// Compares every engine's output with the reference: LuaJIT if it ran (native, then
+/// AArch64, JIT on before JIT off), else another non-crescent engine, else the first output.
+/// Marks each cell and records mismatches.
 fn compare_outputs(res: &mut BenchResult, outputs: &[(&'static str, Vec<u8>)]) {
-    let reference = outputs
+    let preference = [
+        "luajit",
+        "luajit-a64",
+        "luajit-joff",
+        "luajit-a64-joff",
+        "lua5.1",
+        "lua5.4",
+    ];
+    let reference = preference
         .iter()
-        .find(|(id, _)| *id == report::REFERENCE_NATIVE)
-        .or_else(|| {
-            outputs
-                .iter()
-                .find(|(id, _)| res.cells.get(id).is_some_and(|c| c.failure.is_none()))
-        })
+        .find_map(|want| outputs.iter().find(|(id, _)| id == want))
         .or_else(|| outputs.first());
     let Some((ref_id, ref_out)) = reference else {
         return;
@@ -464,6 +468,22 @@ mod tests {
         assert!(parse_args(&args("--only mips")).is_err());
         assert!(parse_args(&args("--frobnicate")).is_err());
         assert_eq!(parse_args(&args("--help")).unwrap_err(), "");
+    }
+
+    #[test]
+    fn without_native_luajit_the_aarch64_luajit_is_the_reference() {
+        let mut res = BenchResult::default();
+        for id in ["crescent-a64", "luajit-a64"] {
+            res.cells.insert(id, Cell::default());
+        }
+        let outs = vec![
+            ("crescent-a64", b"1\n".to_vec()),
+            ("luajit-a64", b"2\n".to_vec()),
+        ];
+        compare_outputs(&mut res, &outs);
+        assert_eq!(res.reference, Some("luajit-a64"));
+        assert_eq!(res.mismatches.len(), 1);
+        assert_eq!(res.mismatches[0].0, "crescent-a64");
     }
 
     #[test]

@@ -150,13 +150,16 @@ impl Vm {
         }
         macro_rules! hot {
             () => {{
-                let h = ((proto as usize >> 4) ^ pc) & 63;
+                let h = crate::vm::hot_index(proto, pc);
                 let c = self.hotcount[h];
                 if c <= 1 {
                     self.hotcount[h] = self.hotloop;
                     savepc!();
                     let hook = self.hot_hook;
-                    hook(self, proto, pc);
+                    if let Some(npc) = hook(self, proto, pc) {
+                        // A trace ran and exited: continue where its snapshot says.
+                        pc = npc;
+                    }
                     reload!();
                 } else {
                     self.hotcount[h] = c - 1;
