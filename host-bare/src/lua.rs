@@ -5,6 +5,10 @@
 //! limit below the heap's size (so running out is a Lua "not enough memory" error, never an
 //! allocation failure) and `dofile`/`loadfile` reading host files through semihosting. A Lua
 //! error is returned as its message and traceback; the caller exits with status 1.
+//!
+//! JIT integration point: the core has no executing JIT yet (`Vm::hot_hook` is a no-op). When
+//! it has, `new_vm` hands it the firmware's [`crate::code_memory::BareCodeMemory`] (today
+//! `main.rs` takes that for the self-test; it then passes it on instead of dropping it).
 
 use alloc::boxed::Box;
 use alloc::format;

@@ -84,7 +84,7 @@ fn collectgarbage(vm: &mut Vm) -> Result<usize, LuaError> {
     let arg = vm.opt_num(2, 0.0)?;
     match opt {
         b"collect" => {
-            vm.full_gc();
+            vm.full_gc()?;
             vm.ret1(Value::num(0.0))
         }
         b"count" => {
@@ -101,10 +101,13 @@ fn collectgarbage(vm: &mut Vm) -> Result<usize, LuaError> {
                 / 100;
             let cycles = vm.heap.cycles;
             vm.heap.total = vm.heap.total.saturating_add(debt);
-            if vm.heap.should_collect() {
-                vm.full_gc();
-            }
+            let r = if vm.heap.should_collect() {
+                vm.full_gc()
+            } else {
+                Ok(())
+            };
             vm.heap.account(-(debt as isize));
+            r?;
             vm.ret1(Value::boolean(vm.heap.cycles != cycles))
         }
         b"setpause" => {
@@ -518,34 +521,53 @@ fn loadstring(vm: &mut Vm) -> Result<usize, LuaError> {
     }
 }
 
+/// `load(chunk [, chunkname [, mode [, env]]])` as LuaJIT 2.1 has it: `chunk` is a reader
+/// function or (as 5.2) a string; `env`, if given, becomes the function's environment.
 fn load(vm: &mut Vm) -> Result<usize, LuaError> {
     let f = vm.arg(1);
-    if !f.is_func() {
+    let src: Vec<u8>;
+    let name: String;
+    if f.is_str() || f.is_num() {
+        src = vm.check_bytes(1)?.to_vec();
+        name = match vm.arg(2) {
+            v if v.is_nil() => String::from_utf8_lossy(&src).into_owned(),
+            _ => String::from_utf8_lossy(vm.check_bytes(2)?).into_owned(),
+        };
+    } else if f.is_func() {
+        name = String::from_utf8_lossy(vm.opt_bytes(2, b"=(load)")?).into_owned();
+        let mut buf: Vec<u8> = Vec::new();
+        loop {
+            // A failing reader makes `load` return nil and the error (as LuaJIT does).
+            let piece = match vm.call1(f, &[]) {
+                Ok(p) => p,
+                Err(e) => return load_fail(vm, e),
+            };
+            if piece.is_nil() {
+                break;
+            }
+            if !piece.is_str() {
+                let e = vm.new_str(b"reader function must return a string")?;
+                return load_fail(vm, LuaError::Value(e));
+            }
+            let b = vm.str_bytes(piece);
+            if b.is_empty() {
+                break;
+            }
+            buf.extend_from_slice(b);
+        }
+        src = buf;
+    } else {
         return Err(vm.type_arg_error(1, "function"));
     }
-    let name = String::from_utf8_lossy(vm.opt_bytes(2, b"=(load)")?).into_owned();
-    let mut src: Vec<u8> = Vec::new();
-    loop {
-        // A failing reader makes `load` return nil and the error (as LuaJIT does).
-        let piece = match vm.call1(f, &[]) {
-            Ok(p) => p,
-            Err(e) => return load_fail(vm, e),
-        };
-        if piece.is_nil() {
-            break;
-        }
-        if !piece.is_str() {
-            let e = vm.new_str(b"reader function must return a string")?;
-            return load_fail(vm, LuaError::Value(e));
-        }
-        let b = vm.str_bytes(piece);
-        if b.is_empty() {
-            break;
-        }
-        src.extend_from_slice(b);
-    }
+    let env = vm.arg(4);
     match vm.load(&src, &name) {
-        Ok(f) => vm.ret1(f),
+        Ok(func) => {
+            if env.is_table() {
+                // SAFETY: `vm.load` returns a Lua function.
+                unsafe { (*func.ptr::<LuaFunction>()).env = env.ptr() };
+            }
+            vm.ret1(func)
+        }
         Err(e) => load_fail(vm, e),
     }
 }

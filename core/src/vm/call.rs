@@ -111,7 +111,8 @@ impl Vm {
         let mut fv = self.th().stack[func];
         if !fv.is_func() {
             let h = self.metamethod(fv, Tm::Call);
-            if h.is_nil() {
+            // As 5.1's `tryfuncTM`: only a function handler makes a value callable.
+            if !h.is_func() {
                 let reg = match self.th().frames.last() {
                     Some(f) if f.kind == FrameKind::Lua && func >= f.base => {
                         Some((func - f.base) as u32)

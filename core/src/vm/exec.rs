@@ -31,7 +31,7 @@ impl Vm {
         if th.top < top {
             th.top = top;
         }
-        self.full_gc();
+        self.full_gc()?;
         if self.heap.over_limit(0) {
             return Err(self.mem_error());
         }
@@ -150,13 +150,16 @@ impl Vm {
         }
         macro_rules! hot {
             () => {{
-                let h = ((proto as usize >> 4) ^ pc) & 63;
+                let h = crate::vm::hot_index(proto, pc);
                 let c = self.hotcount[h];
                 if c <= 1 {
                     self.hotcount[h] = self.hotloop;
                     savepc!();
                     let hook = self.hot_hook;
-                    hook(self, proto, pc);
+                    if let Some(npc) = hook(self, proto, pc) {
+                        // A trace ran and exited: continue where its snapshot says.
+                        pc = npc;
+                    }
                     reload!();
                 } else {
                     self.hotcount[h] = c - 1;
@@ -276,6 +279,19 @@ impl Vm {
                                 if !slot.is_nil() || tb.meta.is_null() {
                                     *slot = v;
                                     done = true;
+                                }
+                            }
+                        } else if key.is_str() {
+                            // An existing field of the small string map.
+                            let sp = key.ptr::<crate::object::LuaStr>();
+                            for j in 0..tb.nskeys as usize {
+                                if tb.skeys[j] == sp {
+                                    if !tb.svals[j].is_nil() || tb.meta.is_null() {
+                                        tb.svals[j] = v;
+                                        tb.mm_absent = 0;
+                                        done = true;
+                                    }
+                                    break;
                                 }
                             }
                         }
@@ -489,7 +505,7 @@ impl Vm {
                     };
                     savepc!();
                     let fv = r!(a);
-                    if !fv.is_func() && self.metamethod(fv, Tm::Call).is_nil() {
+                    if !fv.is_func() && !self.metamethod(fv, Tm::Call).is_func() {
                         return Err(self.op_error(fv, "call", Some(a as u32)));
                     }
                     // Close upvalues, move the callee and its arguments down over this

@@ -46,8 +46,15 @@ pub const DEFAULT_MAX_STACK: usize = 1_000_000;
 pub type OutputHook = Box<dyn FnMut(&[u8])>;
 /// Reads a whole file for `dofile`/`loadfile` (`None` path: standard input).
 pub type FileHook = Box<dyn FnMut(Option<&str>) -> Result<Vec<u8>, String>>;
-/// Called when a loop back-edge gets hot (the JIT's entry point; does nothing yet).
-pub type HotHook = fn(&mut Vm, *mut Proto, usize);
+/// Called when a loop back-edge gets hot (the JIT's entry point), with the loop's start
+/// pc; returns the pc to continue at when it ran a trace (which left the frame's
+/// registers as the interpreter would have them at that pc).
+pub type HotHook = fn(&mut Vm, *mut Proto, usize) -> Option<usize>;
+
+/// The hot counter of the loop of `proto` starting at `pc`.
+pub(crate) fn hot_index(proto: *const Proto, pc: usize) -> usize {
+    ((proto as usize >> 4) ^ pc) & 63
+}
 
 /// A Lua virtual machine.
 pub struct Vm {
@@ -85,9 +92,13 @@ pub struct Vm {
     pub hotloop: u16,
     /// The JIT's hot-loop hook.
     pub hot_hook: HotHook,
+    /// The trace JIT, once enabled (see [`crate::jit::engine`]).
+    pub jit: Option<Box<crate::jit::Engine>>,
 }
 
-fn no_jit(_: &mut Vm, _: *mut Proto, _: usize) {}
+fn no_jit(_: &mut Vm, _: *mut Proto, _: usize) -> Option<usize> {
+    None
+}
 
 impl Default for Vm {
     fn default() -> Self {
@@ -133,6 +144,7 @@ impl Vm {
             hotcount: [56; 64],
             hotloop: 56,
             hot_hook: no_jit,
+            jit: None,
         };
         vm.heap.set_threshold();
         vm
@@ -188,7 +200,7 @@ impl Vm {
         if self.gc_ok {
             // An allocating instruction at a safe point: collect, then try again.
             self.gc_ok = false;
-            self.full_gc();
+            self.collect();
             self.gc_ok = true;
             if !self.heap.over_limit(extra) {
                 return Ok(());
