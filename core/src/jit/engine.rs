@@ -219,7 +219,10 @@ impl Engine {
 fn location(proto: &Proto, pc: usize) -> String {
     let line = proto.desc.lines.get(pc).copied().unwrap_or(0);
     let src = proto.desc.source.as_str();
-    let name = src.strip_prefix('@').or(src.strip_prefix('=')).unwrap_or(src);
+    let name = src
+        .strip_prefix('@')
+        .or(src.strip_prefix('='))
+        .unwrap_or(src);
     format!("{name}:{line}")
 }
 
@@ -357,11 +360,9 @@ fn compile(
             }
         }
     }
-    let first_body_snap = trace
-        .loop_ref
-        .map_or(trace.snaps.len(), |l| {
-            trace.snaps.partition_point(|s| s.r <= l)
-        });
+    let first_body_snap = trace.loop_ref.map_or(trace.snaps.len(), |l| {
+        trace.snaps.partition_point(|s| s.r <= l)
+    });
     if e.dump {
         let mut out = format!("---- TRACE {number} start {loc}\n---- TRACE {number} bytecode\n");
         for (bpc, i) in &rec.bytecode {
@@ -369,7 +370,10 @@ fn compile(
         }
         out.push_str(&format!("---- TRACE {number} IR\n"));
         out.push_str(&regalloc::dump(&trace, &alloc));
-        out.push_str(&format!("---- TRACE {number} mcode {}\n", code.words.len() * 4));
+        out.push_str(&format!(
+            "---- TRACE {number} mcode {}\n",
+            code.words.len() * 4
+        ));
         out.push_str(&crate::jit::dump_code(&code.words));
         out.push_str(&format!("---- TRACE {number} stop -> loop\n\n"));
         e.say(&out);
@@ -468,7 +472,7 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
     } as usize;
     let tr = &mut e.traces[n];
     let plan = tr.plans.get(exitno)?; // stubs exist only for snapshots
-    // SAFETY: the frame has `nslots` registers (checked above).
+                                      // SAFETY: the frame has `nslots` registers (checked above).
     let pc = unsafe { exit::restore(plan, &e.state, base) };
     tr.entries += 1;
     if exitno < tr.first_body_snap {

@@ -284,7 +284,10 @@ impl Recorder<'_> {
 
     /// A register's traced value (loading it from the VM stack the first time).
     fn reg(&mut self, s: u32) -> Result<Tv, Abort> {
-        let v = *self.shadow.get(s as usize).ok_or(Abort::BadType("register"))?;
+        let v = *self
+            .shadow
+            .get(s as usize)
+            .ok_or(Abort::BadType("register"))?;
         let ty = ir_type(v).ok_or(Abort::BadType("slot type"))?;
         if self.slots.get(s as i16).is_none() {
             // The type check of the load exits to the instruction being recorded.
@@ -354,7 +357,10 @@ impl Recorder<'_> {
 
     fn arith(&mut self, op: Op, x: Tv, y: Tv, v: f64) -> Result<Tv, Abort> {
         let r = self.t.emit_rr(op, IrType::NUM, x.r, y.r)?;
-        Ok(Tv { r, v: Value::num(v) })
+        Ok(Tv {
+            r,
+            v: Value::num(v),
+        })
     }
 
     /// `src[key]` through an entry assumption.
@@ -524,7 +530,11 @@ impl Recorder<'_> {
                 // nil/false/true are typed by their value. No further guard is needed.
                 let x = self.reg(a)?;
                 let truthy = x.v.is_truthy();
-                return Ok(Next::Pc(if truthy != (i.c() != 0) { pc + 2 } else { pc + 1 }));
+                return Ok(Next::Pc(if truthy != (i.c() != 0) {
+                    pc + 2
+                } else {
+                    pc + 1
+                }));
             }
             BcOp::TESTSET => {
                 let x = self.reg(i.b())?;
@@ -623,7 +633,10 @@ impl Recorder<'_> {
                     Fpm::CEIL => crate::stdlib::math::ceil(x0),
                     _ => libm::sqrt(x0),
                 };
-                Tv { r, v: Value::num(v) }
+                Tv {
+                    r,
+                    v: Value::num(v),
+                }
             }
             Fast::Abs if args.len() == 1 => {
                 let r = self.t.emit_r(Op::ABS, IrType::NUM, first.r)?;
