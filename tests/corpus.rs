@@ -269,7 +269,9 @@ fn lua_corpus() {
     );
     let mode = jit_mode();
     if mode != JitMode::Off {
-        notice(&format!("notice: CRESCENT_JIT={mode:?}: running with the trace JIT"));
+        notice(&format!(
+            "notice: CRESCENT_JIT={mode:?}: running with the trace JIT"
+        ));
     }
     let all = scripts(&dir);
     assert!(

@@ -23,7 +23,9 @@ fn run(path: &Path, eager: bool) -> (Vec<u8>, usize) {
     crescent_core::stdlib::open_libs(&mut vm).unwrap();
     let out = Rc::new(RefCell::new(Vec::new()));
     let o = out.clone();
-    vm.set_output(Box::new(move |b: &[u8]| o.borrow_mut().extend_from_slice(b)));
+    vm.set_output(Box::new(move |b: &[u8]| {
+        o.borrow_mut().extend_from_slice(b)
+    }));
     engine::set_code_memory(&mut vm, Box::new(ExecMemory::new()));
     if eager {
         let f = vm.load(b"jit.opt.start('hotloop=1')", "=jit").unwrap();
@@ -37,7 +39,9 @@ fn run(path: &Path, eager: bool) -> (Vec<u8>, usize) {
                 out.borrow_mut().extend_from_slice(msg.as_bytes());
             }
         }
-        Err(e) => out.borrow_mut().extend_from_slice(format!("{e:?}").as_bytes()),
+        Err(e) => out
+            .borrow_mut()
+            .extend_from_slice(format!("{e:?}").as_bytes()),
     }
     let ntraces = vm.jit.as_ref().map_or(0, |e| e.traces().len());
     let o = out.borrow().clone();

@@ -396,7 +396,10 @@ impl Emitter<'_> {
                 let q = self.fin(ins.b(), DT1)?;
                 self.put(fmov(d(1), q));
                 self.put(fmov(d(0), DT0));
-                self.mov64(XT0, helper_pow as extern "C" fn(f64, f64) -> f64 as usize as u64);
+                self.mov64(
+                    XT0,
+                    helper_pow as extern "C" fn(f64, f64) -> f64 as usize as u64,
+                );
                 self.put(blr(XT0));
                 if let Some(dst) = self.fout(r) {
                     self.put(fmov(dst.0, d(0)));

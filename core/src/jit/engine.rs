@@ -112,7 +112,7 @@ pub struct Engine {
     state: Box<ExitState>,
     mem: Option<Box<dyn CodeMemory>>,
     region: Option<(CodeRegion, usize)>,
-    log: Option<Box<dyn FnMut(&str)>>,
+    log: Option<LogSink>,
     /// Lines waiting for the VM's output when no log sink is installed.
     pending: String,
     rng: u32,
@@ -123,6 +123,9 @@ impl Default for Engine {
         Engine::new()
     }
 }
+
+/// Where `-jv`/`-jdump` lines go.
+pub type LogSink = Box<dyn FnMut(&str)>;
 
 /// Whether this build can run emitted code at all.
 pub const CAN_EXECUTE: bool = cfg!(target_arch = "aarch64");
@@ -152,7 +155,7 @@ impl Engine {
     }
 
     /// Where `-jv`/`-jdump` lines go (default: nowhere).
-    pub fn set_log(&mut self, log: Box<dyn FnMut(&str)>) {
+    pub fn set_log(&mut self, log: LogSink) {
         self.log = Some(log);
     }
 
@@ -219,7 +222,10 @@ impl Engine {
 fn location(proto: &Proto, pc: usize) -> String {
     let line = proto.desc.lines.get(pc).copied().unwrap_or(0);
     let src = proto.desc.source.as_str();
-    let name = src.strip_prefix('@').or(src.strip_prefix('=')).unwrap_or(src);
+    let name = src
+        .strip_prefix('@')
+        .or(src.strip_prefix('='))
+        .unwrap_or(src);
     format!("{name}:{line}")
 }
 
@@ -325,8 +331,12 @@ fn compile(
     // SAFETY: `base..base + nregs` are the frame's registers, inside the stack.
     let regs = unsafe { core::slice::from_raw_parts(base, nregs) };
     let inputs = e.state.inputs.as_ptr() as u64;
+    // SAFETY: `cl` is the running closure and `proto` its prototype, both live while
+    // the interpreter runs them.
+    let (p, env) = unsafe { (&*proto, (*cl).env) };
     let rec: Recording = record::record(
-        cl,
+        p,
+        env,
         regs,
         pc,
         e.params.limits(),
@@ -357,11 +367,9 @@ fn compile(
             }
         }
     }
-    let first_body_snap = trace
-        .loop_ref
-        .map_or(trace.snaps.len(), |l| {
-            trace.snaps.partition_point(|s| s.r <= l)
-        });
+    let first_body_snap = trace.loop_ref.map_or(trace.snaps.len(), |l| {
+        trace.snaps.partition_point(|s| s.r <= l)
+    });
     if e.dump {
         let mut out = format!("---- TRACE {number} start {loc}\n---- TRACE {number} bytecode\n");
         for (bpc, i) in &rec.bytecode {
@@ -369,7 +377,10 @@ fn compile(
         }
         out.push_str(&format!("---- TRACE {number} IR\n"));
         out.push_str(&regalloc::dump(&trace, &alloc));
-        out.push_str(&format!("---- TRACE {number} mcode {}\n", code.words.len() * 4));
+        out.push_str(&format!(
+            "---- TRACE {number} mcode {}\n",
+            code.words.len() * 4
+        ));
         out.push_str(&crate::jit::dump_code(&code.words));
         out.push_str(&format!("---- TRACE {number} stop -> loop\n\n"));
         e.say(&out);
@@ -468,7 +479,7 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
     } as usize;
     let tr = &mut e.traces[n];
     let plan = tr.plans.get(exitno)?; // stubs exist only for snapshots
-    // SAFETY: the frame has `nslots` registers (checked above).
+                                      // SAFETY: the frame has `nslots` registers (checked above).
     let pc = unsafe { exit::restore(plan, &e.state, base) };
     tr.entries += 1;
     if exitno < tr.first_body_snap {

@@ -41,7 +41,7 @@ use crate::bytecode::{index_k, is_k, Instr, Op as BcOp};
 use crate::gc::Kind as GcKind;
 use crate::jit::ir::{Fpm, IrError, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::snapshot::SlotMap;
-use crate::object::{LuaFunction, NativeFunction, Proto, Table};
+use crate::object::{NativeFunction, Proto, Table};
 use crate::value::{tag, Value};
 use crate::vm::meta::lua_mod;
 
@@ -219,18 +219,18 @@ pub fn is_fast_function(v: Value) -> bool {
     fast_function(v).is_some()
 }
 
-/// Records one iteration of the loop of `cl` whose body starts at `start`, from the live
-/// registers `regs` (the frame's registers, `max_stack` of them).
+/// Records one iteration of the loop of `proto` (run by a closure with environment
+/// `env`) whose body starts at `start`, from the live registers `regs` (the frame's
+/// registers, `max_stack` of them).
 pub fn record(
-    cl: *mut LuaFunction,
+    proto: &Proto,
+    env: *mut Table,
     regs: &[Value],
     start: usize,
     limits: crate::jit::ir::Limits,
     passes: crate::jit::opt::Passes,
     inputs_addr: u64,
 ) -> Result<Recording, Abort> {
-    // SAFETY: `cl` is the running closure, live while the interpreter runs it.
-    let (proto, env) = unsafe { (&*(*cl).proto, (*cl).env) };
     let mut r = Recorder {
         t: Trace::new(passes, limits),
         slots: SlotMap::new(),
@@ -284,7 +284,10 @@ impl Recorder<'_> {
 
     /// A register's traced value (loading it from the VM stack the first time).
     fn reg(&mut self, s: u32) -> Result<Tv, Abort> {
-        let v = *self.shadow.get(s as usize).ok_or(Abort::BadType("register"))?;
+        let v = *self
+            .shadow
+            .get(s as usize)
+            .ok_or(Abort::BadType("register"))?;
         let ty = ir_type(v).ok_or(Abort::BadType("slot type"))?;
         if self.slots.get(s as i16).is_none() {
             // The type check of the load exits to the instruction being recorded.
@@ -354,7 +357,10 @@ impl Recorder<'_> {
 
     fn arith(&mut self, op: Op, x: Tv, y: Tv, v: f64) -> Result<Tv, Abort> {
         let r = self.t.emit_rr(op, IrType::NUM, x.r, y.r)?;
-        Ok(Tv { r, v: Value::num(v) })
+        Ok(Tv {
+            r,
+            v: Value::num(v),
+        })
     }
 
     /// `src[key]` through an entry assumption.
@@ -524,7 +530,11 @@ impl Recorder<'_> {
                 // nil/false/true are typed by their value. No further guard is needed.
                 let x = self.reg(a)?;
                 let truthy = x.v.is_truthy();
-                return Ok(Next::Pc(if truthy != (i.c() != 0) { pc + 2 } else { pc + 1 }));
+                return Ok(Next::Pc(if truthy != (i.c() != 0) {
+                    pc + 2
+                } else {
+                    pc + 1
+                }));
             }
             BcOp::TESTSET => {
                 let x = self.reg(i.b())?;
@@ -623,7 +633,10 @@ impl Recorder<'_> {
                     Fpm::CEIL => crate::stdlib::math::ceil(x0),
                     _ => libm::sqrt(x0),
                 };
-                Tv { r, v: Value::num(v) }
+                Tv {
+                    r,
+                    v: Value::num(v),
+                }
             }
             Fast::Abs if args.len() == 1 => {
                 let r = self.t.emit_r(Op::ABS, IrType::NUM, first.r)?;

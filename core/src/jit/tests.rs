@@ -17,15 +17,20 @@ pub fn run_script(src: &str, prelude: &str) -> String {
     crate::stdlib::open_libs(&mut vm).unwrap();
     let out = Rc::new(RefCell::new(Vec::new()));
     let o = out.clone();
-    vm.set_output(alloc::boxed::Box::new(move |b| o.borrow_mut().extend_from_slice(b)));
+    vm.set_output(alloc::boxed::Box::new(move |b| {
+        o.borrow_mut().extend_from_slice(b)
+    }));
     let full = alloc::format!("{prelude}\n{src}");
     match vm.load(full.as_bytes(), "=test") {
         Ok(f) => {
             if let Err(e) = vm.call(f, &[], None) {
-                out.borrow_mut().extend_from_slice(alloc::format!("error: {e:?}").as_bytes());
+                out.borrow_mut()
+                    .extend_from_slice(alloc::format!("error: {e:?}").as_bytes());
             }
         }
-        Err(e) => out.borrow_mut().extend_from_slice(alloc::format!("{e:?}").as_bytes()),
+        Err(e) => out
+            .borrow_mut()
+            .extend_from_slice(alloc::format!("{e:?}").as_bytes()),
     }
     let s = String::from_utf8_lossy(&out.borrow()).into_owned();
     s
@@ -78,13 +83,19 @@ fn dump_shows_bytecode_ir_and_code() {
     assert!(out.contains("FORLOOP"), "{out}");
     assert!(out.contains("LOOP"), "{out}");
     assert!(out.contains("PHI"), "{out}");
-    assert!(out.contains("fsqrt") || out.contains("---- TRACE 1 mcode"), "{out}");
+    assert!(
+        out.contains("fsqrt") || out.contains("---- TRACE 1 mcode"),
+        "{out}"
+    );
 }
 
 #[test]
 fn mandelbrot_records_its_inner_loop() {
     let plain = run_script(MANDEL, "");
-    let jv = run_script(MANDEL, "jit.opt.start('hotloop=1') require('jit.v').start()");
+    let jv = run_script(
+        MANDEL,
+        "jit.opt.start('hotloop=1') require('jit.v').start()",
+    );
     assert!(jv.ends_with(&plain), "{jv}\n--\n{plain}");
     assert!(jv.contains(" loop]"), "{jv}");
 }
@@ -92,6 +103,9 @@ fn mandelbrot_records_its_inner_loop() {
 #[test]
 #[ignore]
 fn show_mandel_dump() {
-    let out = run_script(MANDEL, "jit.opt.start('hotloop=1') require('jit.dump').start() require('jit.v').start()");
+    let out = run_script(
+        MANDEL,
+        "jit.opt.start('hotloop=1') require('jit.dump').start() require('jit.v').start()",
+    );
     std::println!("{out}");
 }

@@ -112,7 +112,9 @@ fn open_with(vm: &mut Vm, state: Value) -> Result<(), LuaError> {
             let fv = vm.new_native(f, "start", &[state]);
             let r = bind::set_field(vm, m, "start", fv)
                 .and_then(|_| bind::set_field(vm, m, "on", fv))
-                .and_then(|_| crate::stdlib::package::register_loaded(vm, &alloc::format!("jit.{name}"), m));
+                .and_then(|_| {
+                    crate::stdlib::package::register_loaded(vm, &alloc::format!("jit.{name}"), m)
+                });
             vm.roots.pop();
             r?;
         }
