@@ -89,7 +89,9 @@ pub struct TraceEntry {
     pub plans: Vec<exit::RestorePlan>,
     /// Registers above the entry base the trace reads or restores.
     pub nslots: usize,
-    /// Times entered.
+    /// Times entered since the engine started (for tests and statistics).
+    pub total_entries: u64,
+    /// Times entered in the current early-exit sample.
     pub entries: u32,
     /// Exits from the first iteration.
     pub early_exits: u32,
@@ -406,6 +408,7 @@ fn compile(
         env: rec.env,
         entry,
         first_body_snap,
+        total_entries: 0,
         entries: 0,
         early_exits: 0,
         key: (proto as usize, pc),
@@ -482,6 +485,7 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
                                       // SAFETY: the frame has `nslots` registers (checked above).
     let pc = unsafe { exit::restore(plan, &e.state, base) };
     tr.entries += 1;
+    tr.total_entries += 1;
     if exitno < tr.first_body_snap {
         tr.early_exits += 1;
     }
