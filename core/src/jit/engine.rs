@@ -335,10 +335,15 @@ fn compile(
     let inputs = e.state.inputs.as_ptr() as u64;
     // SAFETY: `cl` is the running closure and `proto` its prototype, both live while
     // the interpreter runs them.
-    let (p, env) = unsafe { (&*proto, (*cl).env) };
+    let (p, env, upvals) = unsafe { (&*proto, (*cl).env, &(&(*cl).upvals)[..]) };
+    let thread = vm.cur;
+    let fbase = vm.th().frames.last().map_or(0, |f| f.base);
     let rec: Recording = record::record(
         p,
         env,
+        upvals,
+        thread,
+        fbase,
         regs,
         pc,
         e.params.limits(),
@@ -454,13 +459,28 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
         return None;
     }
     for a in &tr.rec_assumptions {
-        let table = match a.src {
+        let v = match a.src {
             TableSrc::Env if env != tr.env => return None,
-            TableSrc::Env => env,
-            TableSrc::Const(t) => t,
+            // SAFETY: environments are live tables; a `Const` table is checked to be
+            // the live value of an earlier assumption before it is read.
+            TableSrc::Env => unsafe { (*env).get(a.key) },
+            // SAFETY: as above.
+            TableSrc::Const(t) => unsafe { (*t).get(a.key) },
+            TableSrc::Upvalue(n) => {
+                // SAFETY: the running closure's upvalues are live; `v` points to the
+                // value (stack slot while open, the upvalue itself once closed).
+                let uv = unsafe { (&(*cl).upvals).get(n as usize).copied() }?;
+                // The recorder refused upvalues open on the running frame; another
+                // closure of the same prototype may still have one: do not enter.
+                // SAFETY: as above.
+                let own = unsafe { (*uv).is_open() && (*uv).owner == vm.cur };
+                if own && unsafe { (*uv).index } >= vm.th().frames.last()?.base {
+                    return None;
+                }
+                // SAFETY: as above.
+                unsafe { *(*uv).v }
+            }
         };
-        // SAFETY: environments and assumption tables are live (rooted) tables.
-        let v = unsafe { (*table).get(a.key) };
         match a.expect {
             Expect::Same(w) if v != w => return None,
             Expect::Same(_) => {}

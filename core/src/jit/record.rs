@@ -41,7 +41,7 @@ use crate::bytecode::{index_k, is_k, Instr, Op as BcOp};
 use crate::gc::Kind as GcKind;
 use crate::jit::ir::{Fpm, IrError, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::snapshot::SlotMap;
-use crate::object::{NativeFunction, Proto, Table};
+use crate::object::{NativeFunction, Proto, Table, UpVal};
 use crate::value::{tag, Value};
 use crate::vm::meta::lua_mod;
 
@@ -96,13 +96,15 @@ pub enum Expect {
     Number(u16),
 }
 
-/// Where an entry assumption reads its table.
+/// Where an entry assumption reads its value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum TableSrc {
-    /// The running closure's environment.
+    /// `key` in the running closure's environment.
     Env,
-    /// This table (itself the result of an earlier assumption, so it is rooted).
+    /// `key` in this table (itself the result of an earlier assumption, checked first).
     Const(*mut Table),
+    /// Upvalue `n` of the running closure (`key` unused).
+    Upvalue(u8),
 }
 
 /// One entry assumption: `src[key]` as expected (see the module doc).
@@ -156,6 +158,12 @@ struct Recorder<'a> {
     inputs_addr: u64,
     /// The bytecode being recorded (exits of its guards resume there).
     pc: usize,
+    /// The running closure's upvalues.
+    upvals: &'a [*mut UpVal],
+    /// The running thread and the frame's base (stack index): open upvalues at or above
+    /// it are the frame's own registers.
+    thread: *mut crate::object::Thread,
+    base: usize,
 }
 
 /// The IR type of a live value, if the recorder handles it.
@@ -222,9 +230,13 @@ pub fn is_fast_function(v: Value) -> bool {
 /// Records one iteration of the loop of `proto` (run by a closure with environment
 /// `env`) whose body starts at `start`, from the live registers `regs` (the frame's
 /// registers, `max_stack` of them).
+#[allow(clippy::too_many_arguments)]
 pub fn record(
     proto: &Proto,
     env: *mut Table,
+    upvals: &[*mut UpVal],
+    thread: *mut crate::object::Thread,
+    base: usize,
     regs: &[Value],
     start: usize,
     limits: crate::jit::ir::Limits,
@@ -245,6 +257,9 @@ pub fn record(
         ninputs: 0,
         inputs_addr,
         pc: start,
+        upvals,
+        thread,
+        base,
     };
     r.run()?;
     Ok(Recording {
@@ -365,20 +380,34 @@ impl Recorder<'_> {
 
     /// `src[key]` through an entry assumption.
     fn assume(&mut self, src: TableSrc, key: Value) -> Result<Tv, Abort> {
-        let table = match src {
-            TableSrc::Env => self.env,
-            TableSrc::Const(t) => t,
+        let v = match src {
+            TableSrc::Upvalue(n) => {
+                let uv = *self
+                    .upvals
+                    .get(n as usize)
+                    .ok_or(Abort::BadType("upvalue"))?;
+                // SAFETY: the running closure's upvalues are live, and `v` points to the
+                // value (on the stack while open, in the upvalue once closed).
+                unsafe { *(*uv).v }
+            }
+            TableSrc::Env | TableSrc::Const(_) => {
+                let table = match src {
+                    TableSrc::Const(t) => t,
+                    _ => self.env,
+                };
+                if !key.is_str() || table.is_null() {
+                    return Err(Abort::BadType("table key"));
+                }
+                // SAFETY: the environment and tables reached from it through assumptions
+                // are live tables (the closure and the recorded constants keep them alive).
+                let tab = unsafe { &*table };
+                let v = tab.get(key);
+                if v.is_nil() && !tab.meta.is_null() {
+                    return Err(Abort::BadType("__index on a global or constant table"));
+                }
+                v
+            }
         };
-        if !key.is_str() || table.is_null() {
-            return Err(Abort::BadType("table key"));
-        }
-        // SAFETY: the environment and tables reached from it through assumptions are
-        // live tables (the closure and the recorded constants keep them alive).
-        let tab = unsafe { &*table };
-        let v = tab.get(key);
-        if v.is_nil() && !tab.meta.is_null() {
-            return Err(Abort::BadType("__index on a global or constant table"));
-        }
         if v.is_num() {
             if self.ninputs as usize >= MAX_INPUTS {
                 return Err(Abort::BadType("too many inputs"));
@@ -444,6 +473,24 @@ impl Recorder<'_> {
             BcOp::GETGLOBAL => {
                 let key = self.proto.consts[i.bx() as usize];
                 let v = self.assume(TableSrc::Env, key)?;
+                self.set(a, v)?;
+            }
+            BcOp::GETUPVAL => {
+                // An open upvalue of this very frame could be written by the trace
+                // itself (its stack slot); only closed upvalues and those of other
+                // frames are invariant while the trace runs.
+                let uv = *self
+                    .upvals
+                    .get(i.b() as usize)
+                    .ok_or(Abort::BadType("upvalue"))?;
+                // SAFETY: the running closure's upvalues are live.
+                let own = unsafe {
+                    (*uv).is_open() && (*uv).owner == self.thread && (*uv).index >= self.base
+                };
+                if own {
+                    return Err(Abort::BadType("upvalue of the running frame"));
+                }
+                let v = self.assume(TableSrc::Upvalue(i.b() as u8), Value::NIL)?;
                 self.set(a, v)?;
             }
             BcOp::GETTABLE => {
