@@ -493,6 +493,23 @@ impl Recorder<'_> {
                 let v = self.assume(TableSrc::Upvalue(i.b() as u8), Value::NIL)?;
                 self.set(a, v)?;
             }
+            BcOp::GETTABLE
+                if self
+                    .shadow
+                    .get(i.b() as usize)
+                    .is_some_and(|v| v.is_table())
+                    && !(is_k(i.c())
+                        && self.proto.consts[index_k(i.c()) as usize].is_str()
+                        && self
+                            .const_tables
+                            .iter()
+                            .any(|(r, _)| Some(*r) == self.slots.get(i.b() as i16))) =>
+            {
+                let t = self.reg(i.b())?;
+                let k = self.rk(i.c())?;
+                let v = self.table_read(t, k)?;
+                self.set(a, v)?;
+            }
             BcOp::GETTABLE => {
                 let t = self.reg(i.b())?;
                 let tab = self
@@ -605,6 +622,64 @@ impl Recorder<'_> {
             op => return Err(Abort::Nyi(op.name())),
         }
         Ok(next)
+    }
+
+    /// `t[k]` on a table held in a slot: an array read (`k` an integer within the array
+    /// part) or a small-string-map read (`k` a string in `skeys`). Only reads of non-nil
+    /// values are recorded (a nil would consult the metatable), so the typed load's guard
+    /// also proves no metamethod is involved.
+    fn table_read(&mut self, t: Tv, k: Tv) -> Result<Tv, Abort> {
+        use crate::jit::ir::{Conv, Field, IrT};
+        // SAFETY: a table value points to a live table (it is in a register).
+        let tab = unsafe { &*t.v.ptr::<Table>() };
+        if let Some(n) = k.v.as_num() {
+            let idx = n as i64;
+            if idx as f64 != n || idx < 1 || idx > tab.asize as i64 {
+                return Err(Abort::BadType("table read outside the array part"));
+            }
+            let v = tab.get_int(idx);
+            let ty = ir_type(v).ok_or(Abort::BadType("table value type"))?;
+            if v.is_nil() {
+                return Err(Abort::BadType("read of a nil array slot"));
+            }
+            self.snapshot(self.pc)?;
+            let conv = Conv::new(IrType::INT, IrType::NUM, true);
+            let i = self
+                .t
+                .emit(Op::CONV, IrT::guarded(IrType::INT), k.r.0, conv.0)?;
+            let one = self.t.kint(1)?;
+            let i0 = self.t.emit_rr(Op::SUB, IrType::INT, i, one)?;
+            let size = self
+                .t
+                .emit_rl(Op::FLOAD, IrType::INT, t.r, Field::TAB_ASIZE as u16)?;
+            self.t.guard(Op::ABC, size, i0)?;
+            let arr = self
+                .t
+                .emit_rl(Op::FLOAD, IrType::PTR, t.r, Field::TAB_ARRAY as u16)?;
+            let addr = self.t.emit_rr(Op::AREF, IrType::PTR, arr, i0)?;
+            let r = self.t.load_guarded(Op::ALOAD, ty, addr)?;
+            return Ok(Tv { r, v });
+        }
+        if k.v.is_str() && k.r.is_const() {
+            let key = k.v.ptr::<crate::object::LuaStr>();
+            let n = tab.nskeys as usize;
+            let slot = (0..n.min(tab.skeys.len()))
+                .find(|&j| tab.skeys[j] == key)
+                .ok_or(Abort::BadType("field outside the small string map"))?;
+            let v = tab.svals[slot];
+            let ty = ir_type(v).ok_or(Abort::BadType("table value type"))?;
+            if v.is_nil() {
+                return Err(Abort::BadType("read of a nil field"));
+            }
+            self.snapshot(self.pc)?;
+            let ks = self.t.kslot(k.r, slot as u16)?;
+            let addr = self
+                .t
+                .emit(Op::HREFK, IrT::guarded(IrType::PTR), t.r.0, ks.0)?;
+            let r = self.t.load_guarded(Op::HLOAD, ty, addr)?;
+            return Ok(Tv { r, v });
+        }
+        Err(Abort::BadType("table key type"))
     }
 
     fn close_loop(&mut self) -> Result<(), Abort> {

@@ -109,3 +109,13 @@ fn show_mandel_dump() {
     );
     std::println!("{out}");
 }
+
+#[test]
+#[ignore]
+fn show_file_jv() {
+    let path = std::env::var("JITFILE").unwrap();
+    let src = std::fs::read_to_string(path).unwrap();
+    let pre = std::env::var("JITPRE")
+        .unwrap_or("jit.opt.start('hotloop=1') require('jit.v').start()".into());
+    std::println!("{}", run_script(&src, &pre));
+}
