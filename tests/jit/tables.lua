@@ -56,3 +56,9 @@ for i = 1, n do
   end
 end
 print(tot)
+
+-- #t in a loop (a helper call: values live across it stay in callee-saved registers)
+local q = {1, 2, 3}
+local acc, z = 0, 1.25
+for i = 1, 40 do acc = acc + #q * z + i end
+print(acc, #q)

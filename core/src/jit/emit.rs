@@ -29,10 +29,17 @@ use alloc::vec::Vec;
 
 use crate::jit::a64::*;
 use crate::jit::exit::{fpr_offset, gpr_offset, spill_offset, MAX_SPILLS};
-use crate::jit::ir::{Conv, Field, Fpm, IrType, Op, Ref, SloadFlags, Trace};
+use crate::jit::ir::{Call, Conv, Field, Fpm, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::regalloc::{Allocation, Loc, Move, Reg as RaReg, SCRATCH_FPR, SCRATCH_GPR};
 use crate::jit::snapshot::covering;
 use crate::value::{NUM_LIMIT, TAGGED_HI, TAG_SHIFT};
+
+/// `#t` for traces (`Call::TAB_LEN`): the table's border, as the interpreter computes it.
+extern "C" fn helper_tab_len(t: *const crate::object::Table) -> i32 {
+    // SAFETY: the trace passes the unboxed pointer of a table it holds (typed `tab` by a
+    // guard), live for the whole trace.
+    unsafe { (*t).length() as i32 }
+}
 
 /// Emitted code and where things are in it.
 pub struct Code {
@@ -461,6 +468,30 @@ impl Emitter<'_> {
                     Loc::None => {}
                     l => return Err(format!("FLOAD into {l:?}")),
                 }
+            }
+            Op::CALLL if ins.op2 == Call::TAB_LEN as u16 => {
+                let tab = self.gin(ins.a(), XT0)?;
+                self.put(and_imm(XSp::new(0), tab, self.payload_mask()?));
+                let f = helper_tab_len as extern "C" fn(*const crate::object::Table) -> i32;
+                self.mov64(XT0, f as usize as u64);
+                self.put(blr(XT0));
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => self.put(mov(W::new(reg.num()), W::new(0))),
+                    Loc::Spill(sp) => self.put(ldst_x(STR_X, x(0), SP, 8 * sp as usize)?),
+                    _ => {}
+                }
+            }
+            Op::CONV if Conv(ins.op2).src() == IrType::INT => {
+                let c = Conv(ins.op2);
+                if c.dst() != IrType::NUM {
+                    return Err(format!("CONV {c:?}"));
+                }
+                let Some(dst) = self.fout(r) else {
+                    return Ok(());
+                };
+                let p = self.win(ins.a(), XT0)?;
+                self.put(scvtf(dst.0, p));
+                self.fdone(dst)?;
             }
             Op::CONV => {
                 let c = Conv(ins.op2);

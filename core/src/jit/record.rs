@@ -570,6 +570,27 @@ impl Recorder<'_> {
                     self.set(a, Tv { r, v })?;
                 }
             }
+            BcOp::LEN => {
+                let x = self.reg(i.b())?;
+                if !x.v.is_table() {
+                    return Err(Abort::BadType("length of a non-table"));
+                }
+                // SAFETY: a table value points to a live table.
+                let n = unsafe { (*x.v.ptr::<Table>()).length() };
+                if n > i32::MAX as usize {
+                    return Err(Abort::BadType("table length"));
+                }
+                let len = self.t.call(crate::jit::ir::Call::TAB_LEN, &[x.r])?;
+                let conv = crate::jit::ir::Conv::new(IrType::NUM, IrType::INT, false);
+                let r = self.t.emit_rl(Op::CONV, IrType::NUM, len, conv.0)?;
+                self.set(
+                    a,
+                    Tv {
+                        r,
+                        v: Value::num(n as f64),
+                    },
+                )?;
+            }
             BcOp::JMP => return Ok(Next::Pc((pc as isize + 1 + i.sbx() as isize) as usize)),
             BcOp::EQ | BcOp::LT | BcOp::LE => {
                 let (x, y) = (self.rk(i.b())?, self.rk(i.c())?);
