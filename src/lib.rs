@@ -107,9 +107,44 @@ impl Lua {
     }
 
     /// Sets (or removes) the memory limit in bytes; exceeding it raises
-    /// "not enough memory" in Lua.
+    /// "not enough memory" in Lua (a hard stop under
+    /// [`set_budget_hard`](Lua::set_budget_hard), which this call clears).
     pub fn set_memory_limit(&mut self, bytes: Option<usize>) {
         self.vm.set_memory_limit(bytes);
+    }
+
+    /// Sets (or removes) the step budget: `n` more steps from now (a step is about one
+    /// bytecode instruction: each loop iteration costs its loop's length, each call 1;
+    /// see [`crescent_core::vm::budget`]). Exhausting it raises
+    /// "instruction budget exhausted" in Lua. Also clears a latched hard stop of the
+    /// step budget, so the state can run again.
+    pub fn set_step_budget(&mut self, steps: Option<u64>) {
+        self.vm.set_step_budget(steps);
+    }
+
+    /// Makes exhausting the step budget or the memory limit a hard stop: the error is
+    /// raised again at every later loop iteration or call (so `pcall` cannot swallow it
+    /// for good and it reaches the host), until the host calls
+    /// [`set_step_budget`](Lua::set_step_budget) or
+    /// [`set_memory_limit`](Lua::set_memory_limit). Soft (the default): one catchable
+    /// error, after which the step budget is renewed for as many steps again.
+    pub fn set_budget_hard(&mut self, hard: bool) {
+        self.vm.set_budget_hard(hard);
+    }
+
+    /// Steps charged since the step budget was last set (counted with or without one).
+    pub fn steps_used(&self) -> u64 {
+        self.vm.steps_used()
+    }
+
+    /// Steps left before the step budget is exhausted (`None` without a budget).
+    pub fn steps_remaining(&self) -> Option<u64> {
+        self.vm.steps_remaining()
+    }
+
+    /// True once the step budget ran out (until it is set again).
+    pub fn step_budget_exhausted(&self) -> bool {
+        self.vm.step_budget_exhausted()
     }
 
     /// Registers a Rust function as a global.

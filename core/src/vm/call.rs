@@ -108,6 +108,8 @@ impl Vm {
         mut nargs: usize,
         nresults: i32,
     ) -> Result<bool, LuaError> {
+        // Every call is a step (see `budget`): with back-edges, this bounds all execution.
+        self.charge(1)?;
         let mut fv = self.th().stack[func];
         if !fv.is_func() {
             let h = self.metamethod(fv, Tm::Call);

@@ -14,6 +14,8 @@
 //!   calls), where every live value is in a register of some frame.
 //! - Loop back-edges (`FORLOOP`, `TFORLOOP`, `LOOP`) decrement a hot counter and call the
 //!   JIT hook when it reaches zero.
+//! - Loop back-edges and calls charge the step budget (`budget!`, after `hot!` so a trace
+//!   that exited on an exhausted budget trips at once; see [`crate::vm::budget`]).
 
 use crate::bytecode::{index_k, is_k, Instr, Op, LFIELDS_PER_FLUSH};
 use crate::gc::{GcHeader, Kind};
@@ -163,6 +165,17 @@ impl Vm {
                     reload!();
                 } else {
                     self.hotcount[h] = c - 1;
+                }
+            }};
+        }
+        // Charges `cost` steps; a negative counter calls the (cold) budget check.
+        macro_rules! budget {
+            ($cost:expr) => {{
+                let left = self.steps_left - ($cost);
+                self.steps_left = left;
+                if left < 0 {
+                    savepc!();
+                    self.budget_trip()?;
                 }
             }};
         }
@@ -456,6 +469,7 @@ impl Vm {
                             && th_ref.frames.len() < self.max_frames
                         {
                             savepc!();
+                            budget!(1);
                             let th_ref = unsafe { &mut *th };
                             let lo = nb + nargs.min(np.num_params as usize);
                             for v in &mut th_ref.stack[lo..nb + ms.max(nargs)] {
@@ -598,6 +612,7 @@ impl Vm {
                         setr!(a, Value::num(idx));
                         setr!(a + 3, Value::num(idx));
                         hot!();
+                        budget!(crate::vm::budget::back_edge_cost(i.sbx()));
                     }
                 }
                 Op::FORPREP => {
@@ -654,6 +669,7 @@ impl Vm {
                         setr!(a, v);
                         pc = (pc as isize + i.sbx() as isize) as usize;
                         hot!();
+                        budget!(crate::vm::budget::back_edge_cost(i.sbx()));
                     }
                 }
                 Op::SETLIST => {
@@ -734,6 +750,7 @@ impl Vm {
                 Op::LOOP => {
                     pc = (pc as isize + i.sbx() as isize) as usize;
                     hot!();
+                    budget!(crate::vm::budget::back_edge_cost(i.sbx()));
                 }
             }
         }

@@ -11,6 +11,7 @@
 //! - Lua-to-Lua calls push a frame and stay in the same dispatch loop; only natives calling
 //!   back into Lua (and metamethods) nest the native stack, bounded by [`MAX_CCALLS`].
 
+pub mod budget;
 pub mod call;
 pub mod convert;
 pub mod coroutine;
@@ -95,6 +96,17 @@ pub struct Vm {
     pub hot_hook: HotHook,
     /// The trace JIT, once enabled (see [`crate::jit::engine`]).
     pub jit: Option<Box<crate::jit::Engine>>,
+    /// Steps left before the next budget check (see [`budget`]): charged at loop
+    /// back-edges and calls, by the interpreter and by traces (at
+    /// [`budget::STEPS_LEFT_OFFSET`]); negative means "call `budget_trip`".
+    pub steps_left: i64,
+    pub(crate) steps_armed: i64,
+    pub(crate) steps_spent: u64,
+    pub(crate) step_limit: u64,
+    pub(crate) step_budget: Option<u64>,
+    pub(crate) step_tripped: bool,
+    pub(crate) budget_hard: bool,
+    pub(crate) mem_latched: bool,
 }
 
 fn no_jit(_: &mut Vm, _: *mut Proto, _: usize) -> Option<usize> {
@@ -146,6 +158,14 @@ impl Vm {
             hotloop: 56,
             hot_hook: no_jit,
             jit: None,
+            steps_left: i64::MAX,
+            steps_armed: i64::MAX,
+            steps_spent: 0,
+            step_limit: u64::MAX,
+            step_budget: None,
+            step_tripped: false,
+            budget_hard: false,
+            mem_latched: false,
         };
         vm.heap.set_threshold();
         vm
@@ -161,10 +181,15 @@ impl Vm {
         (self.output)(b)
     }
 
-    /// Sets (or removes) the memory limit in bytes.
+    /// Sets (or removes) the memory limit in bytes. Clears a latched hard stop of the
+    /// memory limit (see [`budget`]).
     pub fn set_memory_limit(&mut self, limit: Option<usize>) {
         self.heap.limit = limit;
         self.heap.set_threshold();
+        if self.mem_latched {
+            self.mem_latched = false;
+            self.arm();
+        }
     }
 
     /// The globals table.
@@ -210,8 +235,12 @@ impl Vm {
         Err(self.mem_error())
     }
 
-    /// The "not enough memory" error.
+    /// The "not enough memory" error (latched as a hard stop if the host asked for one).
     pub fn mem_error(&mut self) -> LuaError {
+        if self.budget_hard && self.heap.limit.is_some() && !self.mem_latched {
+            self.mem_latched = true;
+            self.interrupt();
+        }
         self.err_root = self.mem_err;
         LuaError::Value(self.mem_err)
     }
