@@ -43,6 +43,12 @@ pub enum Script {
 pub struct Limits {
     /// `--memory-limit=BYTES` (suffixes `k`, `m`, `g`): a cap on the VM's heap.
     pub memory: Option<usize>,
+    /// `--step-budget=N` (suffixes `k`, `m`, `g`: thousands, millions, billions): stop the
+    /// program with "instruction budget exhausted" after about N bytecode instructions.
+    pub steps: Option<u64>,
+    /// `--budget-hard`: exhausting the step budget or the memory limit cannot be caught
+    /// by `pcall` for good (the error recurs at every loop iteration and call).
+    pub budget_hard: bool,
     /// `--help`: print the usage on stdout and exit 0.
     pub help: bool,
 }
@@ -183,6 +189,16 @@ fn parse_long(opt: &[u8], limits: &mut Limits) -> Result<(), UsageError> {
             limits.help = true;
             Ok(())
         }
+        ("step-budget", Some(v)) => {
+            limits.steps = Some(parse_count(v).ok_or_else(|| UsageError {
+                detail: Some(format!("invalid count '{v}' for --step-budget")),
+            })?);
+            Ok(())
+        }
+        ("budget-hard", None) => {
+            limits.budget_hard = true;
+            Ok(())
+        }
         ("memory-limit", Some(v)) => {
             limits.memory = Some(parse_size(v).ok_or_else(|| UsageError {
                 detail: Some(format!("invalid size '{v}' for --memory-limit")),
@@ -214,6 +230,18 @@ fn parse_size(v: &str) -> Option<usize> {
     n.checked_mul(1usize << shift)
 }
 
+/// `123`, `5k`, `10m`, `2g` (decimal multiples: a step count, not a size).
+fn parse_count(v: &str) -> Option<u64> {
+    let (digits, mul) = match v.as_bytes().last()? {
+        b'k' | b'K' => (&v[..v.len() - 1], 1_000),
+        b'm' | b'M' => (&v[..v.len() - 1], 1_000_000),
+        b'g' | b'G' => (&v[..v.len() - 1], 1_000_000_000),
+        _ => (v, 1),
+    };
+    let n: u64 = digits.parse().ok()?;
+    n.checked_mul(mul)
+}
+
 /// The usage text, `luajit`'s with crescent's own options added.
 pub fn usage_text(progname: &str) -> String {
     format!(
@@ -231,6 +259,10 @@ pub fn usage_text(progname: &str) -> String {
          -         Execute stdin and stop handling options.\n\
          crescent options:\n  \
          --memory-limit=N  Cap the Lua heap at N bytes (suffixes k, m, g).\n  \
+         --step-budget=N   Stop after about N bytecode instructions (suffixes k, m, g:\n                    \
+         thousands, millions, billions) with \"instruction budget exhausted\".\n  \
+         --budget-hard     Make both limits hard stops: the error recurs at every loop\n                    \
+         iteration and call, so pcall cannot swallow it.\n  \
          --help            Show this text.\n"
     )
 }
@@ -388,6 +420,14 @@ mod tests {
         let e = parse(&argv(&["--frobnicate"])).unwrap_err();
         assert_eq!(e.detail.unwrap(), "unrecognized option '--frobnicate'");
         assert!(parse(&argv(&["--memory-limit"])).is_err());
+        assert_eq!(ok(&["--step-budget=5000"]).limits.steps, Some(5000));
+        assert_eq!(ok(&["--step-budget=3m"]).limits.steps, Some(3_000_000));
+        let e = parse(&argv(&["--step-budget=-1"])).unwrap_err();
+        assert!(e.detail.unwrap().contains("invalid count"));
+        assert!(parse(&argv(&["--step-budget"])).is_err());
+        assert!(ok(&["--budget-hard", "a.lua"]).limits.budget_hard);
+        assert!(!ok(&["a.lua"]).limits.budget_hard);
+        assert!(parse(&argv(&["--budget-hard=1"])).is_err());
         assert!(ok(&["--help"]).limits.help);
         assert!(parse(&argv(&["--help=x"])).is_err());
     }
@@ -406,6 +446,8 @@ mod tests {
             "-v ",
             "-E ",
             "--memory-limit",
+            "--step-budget=N",
+            "--budget-hard",
         ] {
             assert!(u.contains(opt), "{opt}");
         }

@@ -93,6 +93,8 @@ impl VmEngine {
             engine.set_search_path("cpath", env.var("LUA_CPATH"));
         }
         engine.vm.set_memory_limit(inv.limits.memory);
+        engine.vm.set_budget_hard(inv.limits.budget_hard);
+        engine.vm.set_step_budget(inv.limits.steps);
         engine.results_base = engine.vm.roots.len();
         Ok(engine)
     }
