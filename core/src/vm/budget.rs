@@ -11,7 +11,7 @@
 //!
 //! Invariants:
 //! - [`Vm::steps_left`] is the only counter the hot paths touch: a charge subtracts its
-//!   cost and, when the result is negative, calls [`Vm::budget_trip`] (cold). With no
+//!   cost and, when the result is negative, calls `Vm::budget_trip` (cold). With no
 //!   budget it starts at `i64::MAX`, so the disabled case is the same subtract-and-branch
 //!   that never fires (2^63 steps is centuries).
 //! - `steps_used() == steps_spent + (steps_armed - steps_left)`: `steps_armed` is the value
