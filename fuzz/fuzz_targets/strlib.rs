@@ -24,24 +24,25 @@ const FUNCS: &[&str] = &[
     "rep",
 ];
 
+// The wrappers are globals that call the library through locals with other names (a
+// `function find` under a `local find` would assign the local and recurse forever).
 const SETUP: &[u8] = br#"
-local format, find, match, gmatch, gsub, rep = string.format, string.find, string.match,
-  string.gmatch, string.gsub, string.rep
-function fmt(f, ...) return format(f, ...) end
-function find(s, p, i) return find(s, p, i) end
-function findplain(s, p, i) return find(s, p, i, true) end
-function match(s, p, i) return match(s, p, i) end
+local S = string
+function fmt(f, ...) return S.format(f, ...) end
+function find(s, p, i) return S.find(s, p, i) end
+function findplain(s, p, i) return S.find(s, p, i, true) end
+function match(s, p, i) return S.match(s, p, i) end
 function gmatch(s, p)
   local n = 0
-  for a, b in gmatch(s, p) do n = n + 1; if n > 1000 then break end end
+  for a, b in S.gmatch(s, p) do n = n + 1; if n > 1000 then break end end
   return n
 end
-function gsub(s, p, r, n) return gsub(s, p, r, n) end
-function gsubf(s, p, n) return gsub(s, p, function(a, b) return b or a end, n) end
-function gsubt(s, p, n) return gsub(s, p, {a = "x", [1] = 2, b = false}, n) end
+function gsub(s, p, r, n) return S.gsub(s, p, r, n) end
+function gsubf(s, p, n) return S.gsub(s, p, function(a, b) return b or a end, n) end
+function gsubt(s, p, n) return S.gsub(s, p, {a = "x", [1] = 2, b = false}, n) end
 function tonum(s) return tonumber(s) end
 function tonumbase(s, b) return tonumber(s, b) end
-function rep(s, n) return rep(s, n % 1000) end
+function rep(s, n) return S.rep(s, n % 1000) end
 "#;
 
 fuzz_target!(|data: &[u8]| {

@@ -19,6 +19,22 @@ fn root() -> PathBuf {
 /// Runs one script; returns its output (an error ends it like the CLI prints it).
 fn run(path: &Path, eager: bool) -> (Vec<u8>, usize) {
     let src = std::fs::read(path).unwrap();
+    let name = format!("@{}", path.file_name().unwrap().to_string_lossy());
+    let (out, n, _) = run_src(
+        &src,
+        &name,
+        if eager {
+            "jit.opt.start('hotloop=1')"
+        } else {
+            ""
+        },
+    );
+    (out, n)
+}
+
+/// Runs `src` after `init` (Lua); returns the output, the number of traces and how many
+/// times traces were entered.
+fn run_src(src: &[u8], name: &str, init: &str) -> (Vec<u8>, usize, u64) {
     let mut vm = Vm::new();
     crescent_core::stdlib::open_libs(&mut vm).unwrap();
     let out = Rc::new(RefCell::new(Vec::new()));
@@ -27,12 +43,11 @@ fn run(path: &Path, eager: bool) -> (Vec<u8>, usize) {
         o.borrow_mut().extend_from_slice(b)
     }));
     engine::set_code_memory(&mut vm, Box::new(ExecMemory::new()));
-    if eager {
-        let f = vm.load(b"jit.opt.start('hotloop=1')", "=jit").unwrap();
+    if !init.is_empty() {
+        let f = vm.load(init.as_bytes(), "=jit").unwrap();
         vm.call(f, &[], None).unwrap();
     }
-    let name = format!("@{}", path.file_name().unwrap().to_string_lossy());
-    match vm.load(&src, &name) {
+    match vm.load(src, name) {
         Ok(f) => {
             if let Err(e) = vm.call(f, &[], None) {
                 let msg = format!("error: {:?}\n", e);
@@ -44,8 +59,12 @@ fn run(path: &Path, eager: bool) -> (Vec<u8>, usize) {
             .extend_from_slice(format!("{e:?}").as_bytes()),
     }
     let ntraces = vm.jit.as_ref().map_or(0, |e| e.traces().len());
+    let entered = vm
+        .jit
+        .as_ref()
+        .map_or(0, |e| e.traces().iter().map(|t| t.total_entries).sum());
     let o = out.borrow().clone();
-    (o, ntraces)
+    (o, ntraces, entered)
 }
 
 /// The output with addresses (`table: 0x...`) blanked: they differ from run to run.
@@ -124,4 +143,48 @@ fn corpus_matches_with_jit_off_and_eager() {
         return;
     }
     check_dir(&root().join("tests/lua"), false);
+}
+
+/// A trace whose first iteration fails a guard at almost every entry (the branch taken
+/// when it was recorded is never taken again) is unlinked and the loop recorded again;
+/// results stay exact throughout. Traces run only on AArch64.
+#[test]
+fn early_exiting_trace_is_unlinked_and_rerecorded() {
+    let src = b"local total = 0\n\
+        for j = 1, 300 do\n\
+          local s = 0\n\
+          for i = 1, 3 do\n\
+            if j > 1 then s = s + i else s = s - i end\n\
+          end\n\
+          total = total + s\n\
+        end\n\
+        print(total)\n";
+    let (out, n, entered) = run_src(
+        src,
+        "=early",
+        "jit.opt.start('hotloop=1') require('jit.v').start()",
+    );
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.ends_with("1788\n"), "{out}");
+    if cfg!(target_arch = "aarch64") {
+        assert!(out.contains("unlinked: exits early"), "{out}");
+        assert!(n >= 2, "{out}");
+        assert!(entered >= 300, "{entered} entries\n{out}");
+    }
+}
+
+/// Traces are entered (and exit) on AArch64: the mandelbrot script spends its inner loop
+/// in a trace.
+#[test]
+fn traces_run_on_aarch64() {
+    let src = std::fs::read(root().join("tests/jit/mandelbrot.lua")).unwrap();
+    let (out, n, entered) = run_src(&src, "=m", "jit.opt.start('hotloop=1')");
+    let exp = std::fs::read(root().join("tests/jit/mandelbrot.expected")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&exp));
+    assert!(n >= 1);
+    if cfg!(target_arch = "aarch64") {
+        assert!(entered >= 1000, "{entered}");
+    } else {
+        assert_eq!(entered, 0, "code must never run off AArch64");
+    }
 }

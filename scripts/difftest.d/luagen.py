@@ -50,7 +50,9 @@ local function mix(v)
 end
 local function ix(e, n)
   if e ~= e or e == 1/0 or e == -1/0 then return 1 end
-  return math.floor(e) % n + 1
+  local r = math.floor(e) % n
+  if r < 0 or r >= n then return 1 end
+  return r + 1
 end
 local function fin(e)
   if e ~= e or e == 1/0 or e == -1/0 then return 0 end
@@ -469,8 +471,11 @@ class Gen:
         t = self.pick(ts)
         k, v = self.name("k"), self.name("e")
         if self.chance(0.7):
+            # Arrays grow without a static bound: the walk stops after n elements.
+            n = self.trips(1, 40)
             self.emit("for %s, %s in ipairs(%s) do" % (k, v, t))
-            self.loop_body(40, [k, v], readonly=[t])
+            self.emit("  if %s > %d then break end" % (k, n))
+            self.loop_body(n, [k, v], readonly=[t])
             self.emit("end")
         else:
             # pairs order is unspecified: only order-independent results leave the loop.
@@ -498,7 +503,7 @@ class Gen:
         self.loop_depth = 0
         # Called from anywhere (loops included), so its own loops stay short; and it writes
         # no outer array, which could be one an enclosing ipairs loop is walking.
-        self.cost = 100
+        self.cost = 300
         self.scope.readonly.update(self.scope.of("arr"))
         self.fn_depth += 1
         self.scope.push()

@@ -91,3 +91,15 @@ local function pressure()
          c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8, d1 + d2 + d3 + d4 + d5 + d6 + d7 + d8
 end
 print(pressure())
+
+local function upvalues()
+  local k = 2
+  local function f(n) local s = 0 for i = 1, n do s = s + k * i end return s end
+  local r1 = f(100)
+  k = 3.5   -- read again at every entry
+  local r2 = f(100)
+  k = "x"   -- wrong type: the trace is not entered, the interpreter raises the error
+  local ok, err = pcall(f, 10)
+  return r1, r2, ok, err
+end
+print(upvalues())

@@ -29,10 +29,17 @@ use alloc::vec::Vec;
 
 use crate::jit::a64::*;
 use crate::jit::exit::{fpr_offset, gpr_offset, spill_offset, MAX_SPILLS};
-use crate::jit::ir::{Fpm, IrType, Op, Ref, SloadFlags, Trace};
+use crate::jit::ir::{Call, Conv, Field, Fpm, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::regalloc::{Allocation, Loc, Move, Reg as RaReg, SCRATCH_FPR, SCRATCH_GPR};
 use crate::jit::snapshot::covering;
 use crate::value::{NUM_LIMIT, TAGGED_HI, TAG_SHIFT};
+
+/// `#t` for traces (`Call::TAB_LEN`): the table's border, as the interpreter computes it.
+extern "C" fn helper_tab_len(t: *const crate::object::Table) -> i32 {
+    // SAFETY: the trace passes the unboxed pointer of a table it holds (typed `tab` by a
+    // guard), live for the whole trace.
+    unsafe { (*t).length() as i32 }
+}
 
 /// Emitted code and where things are in it.
 pub struct Code {
@@ -294,6 +301,23 @@ impl Emitter<'_> {
         }
     }
 
+    /// The mask that unboxes a GC object pointer.
+    fn payload_mask(&self) -> EResult<LogicImm<X>> {
+        LogicImm::new(crate::value::PAYLOAD_MASK).ok_or_else(|| "payload mask".into())
+    }
+
+    /// A 32-bit integer operand (the W view of its register).
+    fn win(&mut self, r: Ref, scratch: X) -> EResult<W> {
+        if r.is_const() && !matches!(self.a.loc(r), Loc::Reg(_)) {
+            let v = self.t.int_value(r).ok_or("int constant")? as u32;
+            let seq = mov_imm32(W::new(scratch.num() as u8), v);
+            self.buf.put_all(&seq);
+            return Ok(W::new(scratch.num() as u8));
+        }
+        let g = self.gin(r, scratch)?;
+        Ok(W::new(g.num() as u8))
+    }
+
     /// A general-purpose operand.
     fn gin(&mut self, r: Ref, scratch: X) -> EResult<X> {
         match self.a.loc(r) {
@@ -425,6 +449,142 @@ impl Emitter<'_> {
                 self.put(w);
                 self.fdone(dst)?;
             }
+            Op::FLOAD => {
+                let f = Field::from_u16(ins.op2).ok_or("field")?;
+                let off = f.offset().ok_or("field without offset")?;
+                let obj = self.gin(ins.a(), XT0)?;
+                self.put(and_imm(XSp::new(16), obj, self.payload_mask()?));
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => {
+                        let w = match ty {
+                            IrType::INT | IrType::U32 => {
+                                let o = UOff::<2>::new(off as i64).ok_or("field offset")?;
+                                ldst(LDR_W, W::new(reg.num()), XSp::new(16), o)
+                            }
+                            _ => ldst_x(LDR_X, x(reg.num()), XSp::new(16), off)?,
+                        };
+                        self.put(w);
+                    }
+                    Loc::None => {}
+                    l => return Err(format!("FLOAD into {l:?}")),
+                }
+            }
+            Op::CALLL if ins.op2 == Call::TAB_LEN as u16 => {
+                let tab = self.gin(ins.a(), XT0)?;
+                self.put(and_imm(XSp::new(0), tab, self.payload_mask()?));
+                let f = helper_tab_len as extern "C" fn(*const crate::object::Table) -> i32;
+                self.mov64(XT0, f as usize as u64);
+                self.put(blr(XT0));
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => self.put(mov(W::new(reg.num()), W::new(0))),
+                    Loc::Spill(sp) => self.put(ldst_x(STR_X, x(0), SP, 8 * sp as usize)?),
+                    _ => {}
+                }
+            }
+            Op::CONV if Conv(ins.op2).src() == IrType::INT => {
+                let c = Conv(ins.op2);
+                if c.dst() != IrType::NUM {
+                    return Err(format!("CONV {c:?}"));
+                }
+                let Some(dst) = self.fout(r) else {
+                    return Ok(());
+                };
+                let p = self.win(ins.a(), XT0)?;
+                self.put(scvtf(dst.0, p));
+                self.fdone(dst)?;
+            }
+            Op::CONV => {
+                let c = Conv(ins.op2);
+                if c.src() != IrType::NUM || c.dst() != IrType::INT {
+                    return Err(format!("CONV {:?}", c));
+                }
+                let p = self.fin(ins.a(), DT0)?;
+                let dst = match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => W::new(reg.num()),
+                    Loc::None if ins.t.is_guard() => W::new(16),
+                    Loc::None => return Ok(()),
+                    l => return Err(format!("CONV into {l:?}")),
+                };
+                self.put(fcvtzs(dst, p));
+                if c.check() {
+                    self.put(scvtf(DT1, dst));
+                    self.put(fcmp(p, DT1));
+                    self.guard_branch(r, Cond::Ne)?;
+                }
+            }
+            Op::ADD | Op::SUB if ty == IrType::INT => {
+                let dst = match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => W::new(reg.num()),
+                    Loc::None => return Ok(()),
+                    l => return Err(format!("int arithmetic into {l:?}")),
+                };
+                let p = self.win(ins.a(), XT0)?;
+                match self.t.int_value(ins.b()).and_then(|k| Imm12::new(k as u64)) {
+                    Some(imm) if ins.b().is_const() => {
+                        let (d, p) = (WSp::new(dst.num() as u8), WSp::new(p.num() as u8));
+                        self.put(if ins.op == Op::ADD {
+                            add_imm(d, p, imm)
+                        } else {
+                            sub_imm(d, p, imm)
+                        });
+                    }
+                    _ => {
+                        let q = self.win(ins.b(), XT1)?;
+                        self.put(if ins.op == Op::ADD {
+                            add(dst, p, q, ArithShift::none())
+                        } else {
+                            sub(dst, p, q, ArithShift::none())
+                        });
+                    }
+                }
+            }
+            Op::ABC => {
+                // Exit unless index (b) < size (a), unsigned.
+                let size = self.win(ins.a(), XT0)?;
+                let idx = self.win(ins.b(), XT1)?;
+                self.put(cmp(idx, size, ArithShift::none()));
+                self.guard_branch(r, Cond::Hs)?;
+            }
+            Op::AREF => {
+                let arr = self.gin(ins.a(), XT0)?;
+                let idx = self.gin(ins.b(), XT1)?;
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => {
+                        let sh = ArithShift::new(ShiftKind::Lsl, 3).ok_or("shift")?;
+                        self.put(add(x(reg.num()), arr, idx, sh));
+                    }
+                    Loc::None => {}
+                    l => return Err(format!("AREF into {l:?}")),
+                }
+            }
+            Op::HREFK => {
+                let ks = *self.t.get(ins.b());
+                let slot = ks.op2 as usize;
+                let key = self.t.k64_value(Ref(ks.op1)).ok_or("HREFK key")?;
+                let kofs = Field::TAB_SKEYS.offset().ok_or("skeys")? + 8 * slot;
+                let vofs = Field::TAB_SVALS.offset().ok_or("svals")? + 8 * slot;
+                let dst = match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => x(reg.num()),
+                    l => return Err(format!("HREFK into {l:?}")),
+                };
+                let tab = self.gin(ins.a(), XT0)?;
+                self.put(and_imm(XSp::new(16), tab, self.payload_mask()?));
+                self.put(ldst_x(LDR_X, XT1, XSp::new(16), kofs)?);
+                self.mov64(dst, key);
+                self.put(cmp(XT1, dst, ArithShift::none()));
+                self.guard_branch(r, Cond::Ne)?;
+                let imm = Imm12::new(vofs as u64).ok_or("svals offset")?;
+                self.put(add_imm(XSp::new(dst.num() as u8), XSp::new(16), imm));
+            }
+            Op::ALOAD | Op::HLOAD => {
+                let addr = self.gin(ins.a(), XT0)?;
+                let addr = addr.to_sp().ok_or("xzr address")?;
+                self.put(ldst_x(LDR_X, XT0, addr, 0)?);
+                if ins.t.is_guard() {
+                    self.type_check(r, ty)?;
+                }
+                self.boxed_to_dest(r)?;
+            }
             op if op.is_comparison() && self.t.ty(ins.a()) == IrType::NUM => {
                 let p = self.fin(ins.a(), DT0)?;
                 let q = self.fin(ins.b(), DT1)?;
@@ -461,21 +621,31 @@ impl Emitter<'_> {
         let flags = SloadFlags(ins.op2);
         self.put(ldst_x(LDR_X, XT0, BASE, 8 * slot as usize)?);
         if flags.has(SloadFlags::TYPECHECK) {
-            if ty == IrType::NUM {
-                self.mov64(XT1, NUM_LIMIT);
-                self.put(cmp(XT0, XT1, ArithShift::none()));
-                self.guard_branch(r, Cond::Hs)?;
-            } else {
-                let tag = ty.value_tag().ok_or("SLOAD of an untagged type")?;
-                // bits >> 47 (arithmetic) is TAGGED_HI|tag as a negative 17-bit number.
-                let neg = (1u64 << (64 - TAG_SHIFT)) - (TAGGED_HI | tag);
-                let sh = ShiftAmt::new(TAG_SHIFT).ok_or("shift")?;
-                self.put(asr_imm(XT1, XT0, sh));
-                let imm = Imm12::new(neg).ok_or("tag immediate")?;
-                self.put(cmn_imm(XSp::new(17), imm));
-                self.guard_branch(r, Cond::Ne)?;
-            }
+            self.type_check(r, ty)?;
         }
+        self.boxed_to_dest(r)
+    }
+
+    /// Guards that the boxed value in `x16` has type `ty` (exit through `r`'s snapshot).
+    fn type_check(&mut self, r: Ref, ty: IrType) -> EResult<()> {
+        if ty == IrType::NUM {
+            self.mov64(XT1, NUM_LIMIT);
+            self.put(cmp(XT0, XT1, ArithShift::none()));
+            self.guard_branch(r, Cond::Hs)
+        } else {
+            let tag = ty.value_tag().ok_or("load of an untagged type")?;
+            // bits >> 47 (arithmetic) is TAGGED_HI|tag as a negative 17-bit number.
+            let neg = (1u64 << (64 - TAG_SHIFT)) - (TAGGED_HI | tag);
+            let sh = ShiftAmt::new(TAG_SHIFT).ok_or("shift")?;
+            self.put(asr_imm(XT1, XT0, sh));
+            let imm = Imm12::new(neg).ok_or("tag immediate")?;
+            self.put(cmn_imm(XSp::new(17), imm));
+            self.guard_branch(r, Cond::Ne)
+        }
+    }
+
+    /// Moves the boxed value in `x16` to `r`'s home (numbers to their FP register).
+    fn boxed_to_dest(&mut self, r: Ref) -> EResult<()> {
         match self.a.loc(r) {
             Loc::Reg(reg) if reg.is_fp() => self.put(fmov_from_gpr(d(reg.num()), XT0)),
             Loc::Reg(reg) => self.put(mov(x(reg.num()), XT0)),

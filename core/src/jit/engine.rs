@@ -89,7 +89,9 @@ pub struct TraceEntry {
     pub plans: Vec<exit::RestorePlan>,
     /// Registers above the entry base the trace reads or restores.
     pub nslots: usize,
-    /// Times entered.
+    /// Times entered since the engine started (for tests and statistics).
+    pub total_entries: u64,
+    /// Times entered in the current early-exit sample.
     pub entries: u32,
     /// Exits from the first iteration.
     pub early_exits: u32,
@@ -112,7 +114,7 @@ pub struct Engine {
     state: Box<ExitState>,
     mem: Option<Box<dyn CodeMemory>>,
     region: Option<(CodeRegion, usize)>,
-    log: Option<Box<dyn FnMut(&str)>>,
+    log: Option<LogSink>,
     /// Lines waiting for the VM's output when no log sink is installed.
     pending: String,
     rng: u32,
@@ -123,6 +125,9 @@ impl Default for Engine {
         Engine::new()
     }
 }
+
+/// Where `-jv`/`-jdump` lines go.
+pub type LogSink = Box<dyn FnMut(&str)>;
 
 /// Whether this build can run emitted code at all.
 pub const CAN_EXECUTE: bool = cfg!(target_arch = "aarch64");
@@ -152,7 +157,7 @@ impl Engine {
     }
 
     /// Where `-jv`/`-jdump` lines go (default: nowhere).
-    pub fn set_log(&mut self, log: Box<dyn FnMut(&str)>) {
+    pub fn set_log(&mut self, log: LogSink) {
         self.log = Some(log);
     }
 
@@ -328,8 +333,17 @@ fn compile(
     // SAFETY: `base..base + nregs` are the frame's registers, inside the stack.
     let regs = unsafe { core::slice::from_raw_parts(base, nregs) };
     let inputs = e.state.inputs.as_ptr() as u64;
+    // SAFETY: `cl` is the running closure and `proto` its prototype, both live while
+    // the interpreter runs them.
+    let (p, env, upvals) = unsafe { (&*proto, (*cl).env, &(&(*cl).upvals)[..]) };
+    let thread = vm.cur;
+    let fbase = vm.th().frames.last().map_or(0, |f| f.base);
     let rec: Recording = record::record(
-        cl,
+        p,
+        env,
+        upvals,
+        thread,
+        fbase,
         regs,
         pc,
         e.params.limits(),
@@ -399,6 +413,7 @@ fn compile(
         env: rec.env,
         entry,
         first_body_snap,
+        total_entries: 0,
         entries: 0,
         early_exits: 0,
         key: (proto as usize, pc),
@@ -444,13 +459,28 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
         return None;
     }
     for a in &tr.rec_assumptions {
-        let table = match a.src {
+        let v = match a.src {
             TableSrc::Env if env != tr.env => return None,
-            TableSrc::Env => env,
-            TableSrc::Const(t) => t,
+            // SAFETY: environments are live tables; a `Const` table is checked to be
+            // the live value of an earlier assumption before it is read.
+            TableSrc::Env => unsafe { (*env).get(a.key) },
+            // SAFETY: as above.
+            TableSrc::Const(t) => unsafe { (*t).get(a.key) },
+            TableSrc::Upvalue(n) => {
+                // SAFETY: the running closure's upvalues are live; `v` points to the
+                // value (stack slot while open, the upvalue itself once closed).
+                let uv = unsafe { (&(*cl).upvals).get(n as usize).copied() }?;
+                // The recorder refused upvalues open on the running frame; another
+                // closure of the same prototype may still have one: do not enter.
+                // SAFETY: as above.
+                let own = unsafe { (*uv).is_open() && (*uv).owner == vm.cur };
+                if own && unsafe { (*uv).index } >= vm.th().frames.last()?.base {
+                    return None;
+                }
+                // SAFETY: as above.
+                unsafe { *(*uv).v }
+            }
         };
-        // SAFETY: environments and assumption tables are live (rooted) tables.
-        let v = unsafe { (*table).get(a.key) };
         match a.expect {
             Expect::Same(w) if v != w => return None,
             Expect::Same(_) => {}
@@ -475,6 +505,7 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
                                       // SAFETY: the frame has `nslots` registers (checked above).
     let pc = unsafe { exit::restore(plan, &e.state, base) };
     tr.entries += 1;
+    tr.total_entries += 1;
     if exitno < tr.first_body_snap {
         tr.early_exits += 1;
     }

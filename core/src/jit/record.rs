@@ -41,7 +41,7 @@ use crate::bytecode::{index_k, is_k, Instr, Op as BcOp};
 use crate::gc::Kind as GcKind;
 use crate::jit::ir::{Fpm, IrError, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::snapshot::SlotMap;
-use crate::object::{LuaFunction, NativeFunction, Proto, Table};
+use crate::object::{NativeFunction, Proto, Table, UpVal};
 use crate::value::{tag, Value};
 use crate::vm::meta::lua_mod;
 
@@ -96,13 +96,15 @@ pub enum Expect {
     Number(u16),
 }
 
-/// Where an entry assumption reads its table.
+/// Where an entry assumption reads its value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum TableSrc {
-    /// The running closure's environment.
+    /// `key` in the running closure's environment.
     Env,
-    /// This table (itself the result of an earlier assumption, so it is rooted).
+    /// `key` in this table (itself the result of an earlier assumption, checked first).
     Const(*mut Table),
+    /// Upvalue `n` of the running closure (`key` unused).
+    Upvalue(u8),
 }
 
 /// One entry assumption: `src[key]` as expected (see the module doc).
@@ -156,6 +158,12 @@ struct Recorder<'a> {
     inputs_addr: u64,
     /// The bytecode being recorded (exits of its guards resume there).
     pc: usize,
+    /// The running closure's upvalues.
+    upvals: &'a [*mut UpVal],
+    /// The running thread and the frame's base (stack index): open upvalues at or above
+    /// it are the frame's own registers.
+    thread: *mut crate::object::Thread,
+    base: usize,
 }
 
 /// The IR type of a live value, if the recorder handles it.
@@ -219,18 +227,22 @@ pub fn is_fast_function(v: Value) -> bool {
     fast_function(v).is_some()
 }
 
-/// Records one iteration of the loop of `cl` whose body starts at `start`, from the live
-/// registers `regs` (the frame's registers, `max_stack` of them).
+/// Records one iteration of the loop of `proto` (run by a closure with environment
+/// `env`) whose body starts at `start`, from the live registers `regs` (the frame's
+/// registers, `max_stack` of them).
+#[allow(clippy::too_many_arguments)]
 pub fn record(
-    cl: *mut LuaFunction,
+    proto: &Proto,
+    env: *mut Table,
+    upvals: &[*mut UpVal],
+    thread: *mut crate::object::Thread,
+    base: usize,
     regs: &[Value],
     start: usize,
     limits: crate::jit::ir::Limits,
     passes: crate::jit::opt::Passes,
     inputs_addr: u64,
 ) -> Result<Recording, Abort> {
-    // SAFETY: `cl` is the running closure, live while the interpreter runs it.
-    let (proto, env) = unsafe { (&*(*cl).proto, (*cl).env) };
     let mut r = Recorder {
         t: Trace::new(passes, limits),
         slots: SlotMap::new(),
@@ -245,6 +257,9 @@ pub fn record(
         ninputs: 0,
         inputs_addr,
         pc: start,
+        upvals,
+        thread,
+        base,
     };
     r.run()?;
     Ok(Recording {
@@ -365,20 +380,34 @@ impl Recorder<'_> {
 
     /// `src[key]` through an entry assumption.
     fn assume(&mut self, src: TableSrc, key: Value) -> Result<Tv, Abort> {
-        let table = match src {
-            TableSrc::Env => self.env,
-            TableSrc::Const(t) => t,
+        let v = match src {
+            TableSrc::Upvalue(n) => {
+                let uv = *self
+                    .upvals
+                    .get(n as usize)
+                    .ok_or(Abort::BadType("upvalue"))?;
+                // SAFETY: the running closure's upvalues are live, and `v` points to the
+                // value (on the stack while open, in the upvalue once closed).
+                unsafe { *(*uv).v }
+            }
+            TableSrc::Env | TableSrc::Const(_) => {
+                let table = match src {
+                    TableSrc::Const(t) => t,
+                    _ => self.env,
+                };
+                if !key.is_str() || table.is_null() {
+                    return Err(Abort::BadType("table key"));
+                }
+                // SAFETY: the environment and tables reached from it through assumptions
+                // are live tables (the closure and the recorded constants keep them alive).
+                let tab = unsafe { &*table };
+                let v = tab.get(key);
+                if v.is_nil() && !tab.meta.is_null() {
+                    return Err(Abort::BadType("__index on a global or constant table"));
+                }
+                v
+            }
         };
-        if !key.is_str() || table.is_null() {
-            return Err(Abort::BadType("table key"));
-        }
-        // SAFETY: the environment and tables reached from it through assumptions are
-        // live tables (the closure and the recorded constants keep them alive).
-        let tab = unsafe { &*table };
-        let v = tab.get(key);
-        if v.is_nil() && !tab.meta.is_null() {
-            return Err(Abort::BadType("__index on a global or constant table"));
-        }
         if v.is_num() {
             if self.ninputs as usize >= MAX_INPUTS {
                 return Err(Abort::BadType("too many inputs"));
@@ -446,6 +475,41 @@ impl Recorder<'_> {
                 let v = self.assume(TableSrc::Env, key)?;
                 self.set(a, v)?;
             }
+            BcOp::GETUPVAL => {
+                // An open upvalue of this very frame could be written by the trace
+                // itself (its stack slot); only closed upvalues and those of other
+                // frames are invariant while the trace runs.
+                let uv = *self
+                    .upvals
+                    .get(i.b() as usize)
+                    .ok_or(Abort::BadType("upvalue"))?;
+                // SAFETY: the running closure's upvalues are live.
+                let own = unsafe {
+                    (*uv).is_open() && (*uv).owner == self.thread && (*uv).index >= self.base
+                };
+                if own {
+                    return Err(Abort::BadType("upvalue of the running frame"));
+                }
+                let v = self.assume(TableSrc::Upvalue(i.b() as u8), Value::NIL)?;
+                self.set(a, v)?;
+            }
+            BcOp::GETTABLE
+                if self
+                    .shadow
+                    .get(i.b() as usize)
+                    .is_some_and(|v| v.is_table())
+                    && !(is_k(i.c())
+                        && self.proto.consts[index_k(i.c()) as usize].is_str()
+                        && self
+                            .const_tables
+                            .iter()
+                            .any(|(r, _)| Some(*r) == self.slots.get(i.b() as i16))) =>
+            {
+                let t = self.reg(i.b())?;
+                let k = self.rk(i.c())?;
+                let v = self.table_read(t, k)?;
+                self.set(a, v)?;
+            }
             BcOp::GETTABLE => {
                 let t = self.reg(i.b())?;
                 let tab = self
@@ -506,6 +570,27 @@ impl Recorder<'_> {
                     self.set(a, Tv { r, v })?;
                 }
             }
+            BcOp::LEN => {
+                let x = self.reg(i.b())?;
+                if !x.v.is_table() {
+                    return Err(Abort::BadType("length of a non-table"));
+                }
+                // SAFETY: a table value points to a live table.
+                let n = unsafe { (*x.v.ptr::<Table>()).length() };
+                if n > i32::MAX as usize {
+                    return Err(Abort::BadType("table length"));
+                }
+                let len = self.t.call(crate::jit::ir::Call::TAB_LEN, &[x.r])?;
+                let conv = crate::jit::ir::Conv::new(IrType::NUM, IrType::INT, false);
+                let r = self.t.emit_rl(Op::CONV, IrType::NUM, len, conv.0)?;
+                self.set(
+                    a,
+                    Tv {
+                        r,
+                        v: Value::num(n as f64),
+                    },
+                )?;
+            }
             BcOp::JMP => return Ok(Next::Pc((pc as isize + 1 + i.sbx() as isize) as usize)),
             BcOp::EQ | BcOp::LT | BcOp::LE => {
                 let (x, y) = (self.rk(i.b())?, self.rk(i.c())?);
@@ -558,6 +643,64 @@ impl Recorder<'_> {
             op => return Err(Abort::Nyi(op.name())),
         }
         Ok(next)
+    }
+
+    /// `t[k]` on a table held in a slot: an array read (`k` an integer within the array
+    /// part) or a small-string-map read (`k` a string in `skeys`). Only reads of non-nil
+    /// values are recorded (a nil would consult the metatable), so the typed load's guard
+    /// also proves no metamethod is involved.
+    fn table_read(&mut self, t: Tv, k: Tv) -> Result<Tv, Abort> {
+        use crate::jit::ir::{Conv, Field, IrT};
+        // SAFETY: a table value points to a live table (it is in a register).
+        let tab = unsafe { &*t.v.ptr::<Table>() };
+        if let Some(n) = k.v.as_num() {
+            let idx = n as i64;
+            if idx as f64 != n || idx < 1 || idx > tab.asize as i64 {
+                return Err(Abort::BadType("table read outside the array part"));
+            }
+            let v = tab.get_int(idx);
+            let ty = ir_type(v).ok_or(Abort::BadType("table value type"))?;
+            if v.is_nil() {
+                return Err(Abort::BadType("read of a nil array slot"));
+            }
+            self.snapshot(self.pc)?;
+            let conv = Conv::new(IrType::INT, IrType::NUM, true);
+            let i = self
+                .t
+                .emit(Op::CONV, IrT::guarded(IrType::INT), k.r.0, conv.0)?;
+            let one = self.t.kint(1)?;
+            let i0 = self.t.emit_rr(Op::SUB, IrType::INT, i, one)?;
+            let size = self
+                .t
+                .emit_rl(Op::FLOAD, IrType::INT, t.r, Field::TAB_ASIZE as u16)?;
+            self.t.guard(Op::ABC, size, i0)?;
+            let arr = self
+                .t
+                .emit_rl(Op::FLOAD, IrType::PTR, t.r, Field::TAB_ARRAY as u16)?;
+            let addr = self.t.emit_rr(Op::AREF, IrType::PTR, arr, i0)?;
+            let r = self.t.load_guarded(Op::ALOAD, ty, addr)?;
+            return Ok(Tv { r, v });
+        }
+        if k.v.is_str() && k.r.is_const() {
+            let key = k.v.ptr::<crate::object::LuaStr>();
+            let n = tab.nskeys as usize;
+            let slot = (0..n.min(tab.skeys.len()))
+                .find(|&j| tab.skeys[j] == key)
+                .ok_or(Abort::BadType("field outside the small string map"))?;
+            let v = tab.svals[slot];
+            let ty = ir_type(v).ok_or(Abort::BadType("table value type"))?;
+            if v.is_nil() {
+                return Err(Abort::BadType("read of a nil field"));
+            }
+            self.snapshot(self.pc)?;
+            let ks = self.t.kslot(k.r, slot as u16)?;
+            let addr = self
+                .t
+                .emit(Op::HREFK, IrT::guarded(IrType::PTR), t.r.0, ks.0)?;
+            let r = self.t.load_guarded(Op::HLOAD, ty, addr)?;
+            return Ok(Tv { r, v });
+        }
+        Err(Abort::BadType("table key type"))
     }
 
     fn close_loop(&mut self) -> Result<(), Abort> {

@@ -6,12 +6,14 @@
 //! flags enabled, in LuaJIT's order), and the parameters of `jit.opt.start`, parsed and
 //! checked by [`crate::jit::params::Params`] with LuaJIT's error wording; `hotloop`
 //! reaches the interpreter's hot counters at once ([`Vm::hotloop`]). The state lives
-//! in one [`JitState`] shared by the module's functions; the trace compiler reads its
-//! switches from there when it is wired in.
+//! in one [`JitState`] shared by the module's functions and is handed to the trace engine
+//! ([`crate::jit::engine`]), which stays dormant until a script or the command line asks
+//! for it: `jit.on()`, `jit.opt.start(...)` (`-O`), `require("jit.v").start()` (`-jv`) or
+//! `require("jit.dump").start()` (`-jdump`) wake it; `jit.off()` stops it; `jit.flush()`
+//! forgets every trace.
 //!
-//! What is accepted without effect until the trace compiler is wired to it: per-function
-//! `jit.on(f)`/`jit.off(f)`, `jit.flush(...)` (there is no trace cache yet), and
-//! `jit.attach(handler, event)` (no trace events are produced yet).
+//! What is accepted without effect: per-function `jit.on(f)`/`jit.off(f)` and
+//! `jit.attach(handler, event)` (no trace events are delivered to Lua yet).
 //!
 //! `jit.version` is LuaJIT's ("LuaJIT 2.1.0-beta3", `version_num` 20100), so scripts
 //! and harnesses that test for the LuaJIT 2.1 API take the same paths; `jit.arch` names
