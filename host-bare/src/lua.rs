@@ -5,6 +5,10 @@
 //! limit below the heap's size (so running out is a Lua "not enough memory" error, never an
 //! allocation failure) and `dofile`/`loadfile` reading host files through semihosting. A Lua
 //! error is returned as its message and traceback; the caller exits with status 1.
+//!
+//! JIT integration point: the core has no executing JIT yet (`Vm::hot_hook` is a no-op). When
+//! it has, `new_vm` hands it the firmware's [`crate::code_memory::BareCodeMemory`] (today
+//! `main.rs` takes that for the self-test; it then passes it on instead of dropping it).
 
 use alloc::boxed::Box;
 use alloc::format;
@@ -37,6 +41,24 @@ pub fn run_named(name: &str) -> Result<(), String> {
 pub fn run_file(path: &str) -> Result<(), String> {
     let source = crate::semihosting::read_file(path)?;
     run_chunk(&source, &format!("@{path}"))
+}
+
+/// Runs every file named in the host file `list` (one path a line), framing each one's
+/// output; errors are reported in the frame and do not stop the batch.
+pub fn run_batch(list: &str) -> Result<(), String> {
+    let text = crate::semihosting::read_file(list)?;
+    let text = core::str::from_utf8(&text).map_err(|_| format!("{list}: not UTF-8"))?;
+    for path in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        crate::println!("=== begin {path}");
+        match run_file(path) {
+            Ok(()) => crate::println!("=== end {path}: ok"),
+            Err(message) => {
+                crate::println!("{message}");
+                crate::println!("=== end {path}: error");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A VM for the firmware: libraries, UART output, semihosting files, memory limit.

@@ -18,6 +18,9 @@
 //! - `lua NAME...`: the embedded Lua scripts named (`core`, `demo`, `error`: see `lua/`);
 //! - `file PATH...`: Lua files of the host, read through semihosting (paths relative to the
 //!   directory QEMU runs in);
+//! - `batch LIST`: every Lua file named in the host file LIST (one path a line), each in a fresh
+//!   VM, each framed by `=== begin PATH` and `=== end PATH: ok` (or `: error`) lines, going on
+//!   after errors (exit 0 once all ran: the frames carry the results);
 //! - `fault-write-code`, `fault-exec-data`, `fault-stack`, `panic`: deliberate failures that
 //!   prove the W^X enforcement, the guard page and the handlers (each exits non-zero).
 
@@ -75,8 +78,14 @@ extern "C" fn crescent_bare_main(started_at_el: u64) -> ! {
         (mmu::layout::code_end() - mmu::layout::code_start()) / 1024,
     );
 
-    let mut buf = [0u8; 256];
-    let cmdline = semihosting::cmdline(&mut buf).unwrap_or("");
+    let mut buf = [0u8; 4096];
+    let Some(cmdline) = semihosting::cmdline(&mut buf) else {
+        println!(
+            "cannot read the command line (longer than {} bytes?)",
+            buf.len()
+        );
+        semihosting::exit(EXIT_FAILURE);
+    };
     // The first word is the image path QEMU was given.
     let mut words = cmdline.split_ascii_whitespace().skip(1);
     let status = run(words.next(), &mut words);
@@ -102,6 +111,10 @@ fn run(command: Option<&str>, args: &mut dyn Iterator<Item = &str>) -> u32 {
             }
             Ok(())
         })(),
+        Some("batch") => match args.next() {
+            Some(list) => lua::run_batch(list),
+            None => Err("batch: missing list file".into()),
+        },
         Some("fault-write-code") => selftest::fault_write_executable(&mut mem),
         Some("fault-exec-data") => selftest::fault_execute_writable(&mut mem),
         Some("fault-stack") => {

@@ -4,9 +4,10 @@
 //! - [`Vm`] owns the heap and every root: the main thread and the running coroutine chain,
 //!   globals, registry, per-type metatables, metamethod names, `roots` (host and JIT held
 //!   values) and the pending error value.
-//! - The collector runs only at safe points ([`Vm::check_gc`]), called by the dispatch loop
-//!   between instructions, where every live value is in a VM slot. Natives never trigger a
-//!   collection themselves, except through [`Vm::call`] (which runs Lua code).
+//! - The collector runs only at safe points (`gc_safe_point`, and allocations the dispatch
+//!   loop marks with `gc_ok`), between or inside allocating instructions, where every live
+//!   value is in a VM slot below the thread's top. Natives never trigger a collection
+//!   themselves, except through [`Vm::call`] (which runs Lua code) and `collectgarbage`.
 //! - Lua-to-Lua calls push a frame and stay in the same dispatch loop; only natives calling
 //!   back into Lua (and metamethods) nest the native stack, bounded by [`MAX_CCALLS`].
 
@@ -200,7 +201,7 @@ impl Vm {
         if self.gc_ok {
             // An allocating instruction at a safe point: collect, then try again.
             self.gc_ok = false;
-            self.full_gc();
+            self.collect();
             self.gc_ok = true;
             if !self.heap.over_limit(extra) {
                 return Ok(());
