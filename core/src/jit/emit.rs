@@ -61,7 +61,7 @@ const _: () = assert!(SCRATCH_GPR.num() == 16 && SCRATCH_FPR.num() == 31);
 
 /// The extern "C" `pow` a trace calls for `POW`.
 extern "C" fn helper_pow(a: f64, b: f64) -> f64 {
-    libm::pow(a, b)
+    crate::jit::vm_pow(a, b)
 }
 
 struct Emitter<'a> {

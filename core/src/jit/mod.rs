@@ -39,6 +39,12 @@ use alloc::string::String;
 
 pub use engine::Engine;
 
+/// `a ^ b` exactly as the interpreter computes it: recording, folding, helper calls
+/// and the emitted code all go through this, so traces stay bit-identical to the VM.
+pub fn vm_pow(a: f64, b: f64) -> f64 {
+    crate::vm::meta::arith_num(crate::vm::meta::Tm::Pow, a, b)
+}
+
 /// One bytecode as `-jdump` lists it (`OP a b c`).
 pub fn dump_bc(i: crate::bytecode::Instr) -> String {
     use crate::bytecode::Format;

@@ -134,7 +134,7 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
                 MUL => x * y,
                 DIV => x / y,
                 MOD => num_mod(x, y),
-                POW => libm::pow(x, y),
+                POW => crate::jit::vm_pow(x, y),
                 MIN => {
                     if x < y {
                         x
