@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The bare-metal test: builds the firmware (host-bare), boots it in qemu-system-aarch64 once
-per case with a timeout, and checks its UART output and exit status.
+per case with a timeout, and checks its UART output and exit status. Lua runs with the trace
+JIT on unless a case says -joff.
 
 The Lua cases compare the firmware's output with `luajit` running the same script. One case
 (demo.lua, which needs the string/table/math libraries) is reported as skipped, not passed,
@@ -179,6 +180,31 @@ def main():
         expect(st == EXIT_OK, f"exit status {st}", out)
         got = body(out)
         expect(got == want, f"output differs from luajit's:\n--- luajit\n{want}--- firmware", got)
+
+    @case("JIT: hot loops compile to traces that run from the W^X code region")
+    def _():
+        st, out, _ = boot("-jv lua jit")
+        want = luajit("jit.lua", os.path.join(BARE, "lua"))
+        expect(st == EXIT_OK, f"exit status {st}", out)
+        compiled = re.findall(r"^\[TRACE +\d+ jit\.lua:\d+ loop\]$", out, re.M)
+        expect(len(compiled) >= 3, f"{len(compiled)} traces compiled", out)
+        got = "".join(l + "\n" for l in body(out).splitlines() if not l.startswith("[TRACE"))
+        expect(got == want, f"output differs from luajit's:\n--- luajit\n{want}--- firmware", got)
+        expect("heap 0 bytes used" in out, "the VM and its JIT leaked memory", out)
+
+    @case("JIT: -joff runs the same script in the interpreter alone")
+    def _():
+        st, out, _ = boot("-joff -jv lua jit")
+        want = luajit("jit.lua", os.path.join(BARE, "lua"))
+        expect(st == EXIT_OK, f"exit status {st}", out)
+        expect("[TRACE" not in out, "traces with the JIT off", out)
+        expect(body(out) == want, "output differs from luajit's", out)
+
+    @case("an unknown option exits 1")
+    def _():
+        st, out, _ = boot("-jfoo lua core")
+        expect(st == EXIT_FAILURE, f"exit status {st}", out)
+        expect("unknown option '-jfoo'" in out, "no message", out)
 
     @case("Lua: an error exits 1 with the message on the UART")
     def _():

@@ -61,7 +61,7 @@ const _: () = assert!(SCRATCH_GPR.num() == 16 && SCRATCH_FPR.num() == 31);
 
 /// The extern "C" `pow` a trace calls for `POW`.
 extern "C" fn helper_pow(a: f64, b: f64) -> f64 {
-    libm::pow(a, b)
+    crate::jit::vm_pow(a, b)
 }
 
 struct Emitter<'a> {
@@ -696,5 +696,100 @@ impl Emitter<'_> {
             (dst, src) => return Err(format!("back-edge move {src:?} -> {dst:?}")),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::ir::IrT;
+    use crate::jit::snapshot::Snapshot;
+
+    /// `slot0 = slot0 + 1` while `slot0 < 10`, as the recorder would build it.
+    fn counting_loop() -> Trace {
+        let mut t = Trace::default();
+        t.push_snapshot(Snapshot::new(Ref::NONE, 3, 2, alloc::vec![]))
+            .unwrap();
+        let x = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let ten = t.knum(10.0).unwrap();
+        t.guard(Op::LT, x, ten).unwrap();
+        let one = t.knum(1.0).unwrap();
+        let y = t.emit(Op::ADD, IrT::new(IrType::NUM), x.0, one.0).unwrap();
+        let mut s = Snapshot::new(Ref::NONE, 3, 2, alloc::vec![]);
+        s.set_slot(0, y);
+        t.push_snapshot(s).unwrap();
+        let (t, looped) = crate::jit::opt::optimize(t, true).unwrap();
+        assert!(looped);
+        t
+    }
+
+    #[test]
+    fn loop_code_shape() {
+        let t = counting_loop();
+        let a = crate::jit::regalloc::allocate(&t);
+        let code = emit(&t, &a).unwrap();
+        let w = &code.words;
+        // Prologue: fp/lr, then x19/x20 only (no callee-saved register is allocated).
+        assert_eq!(
+            w[0],
+            ldstp_pre(STP_X, x(29), x(30), SP, PairOff::new(-16).unwrap())
+        );
+        assert_eq!(
+            w[1],
+            ldstp_pre(STP_X, x(19), x(20), SP, PairOff::new(-16).unwrap())
+        );
+        assert_eq!(w[2], mov(x(19), x(0)));
+        assert_eq!(w[3], mov(x(20), x(1)));
+        // One exit stub per snapshot: `movz x0, #n` for each n.
+        for n in 0..t.snaps.len() {
+            let mz = movz(x(0), MoveWide::new(n as u16, 0).unwrap());
+            assert!(w.contains(&mz), "stub {n}");
+        }
+        // The loop ends with a backward branch to the loop label.
+        let at = code.loop_at.unwrap();
+        let back = w
+            .iter()
+            .enumerate()
+            .find(|(i, word)| {
+                BranchOff26::new((at as i64 - *i as i64) * 4).is_some_and(|o| **word == b(o))
+            })
+            .map(|(i, _)| i);
+        assert!(back.is_some_and(|i| i > at), "no back-edge branch");
+        // The exit path ends with `ret`.
+        assert_eq!(*w.last().unwrap(), ret(x(30)));
+    }
+
+    #[test]
+    fn type_check_immediates_cover_every_tag() {
+        for ty in [
+            IrType::NIL,
+            IrType::FALSE,
+            IrType::TRUE,
+            IrType::STR,
+            IrType::TAB,
+        ] {
+            let tag = ty.value_tag().unwrap();
+            let neg = (1u64 << (64 - TAG_SHIFT)) - (TAGGED_HI | tag);
+            // `asr #47` of a value with this tag, compared by `cmn #neg`, gives zero.
+            let bits = (TAGGED_HI | tag) << TAG_SHIFT | 0x1234;
+            assert_eq!(
+                ((bits as i64) >> TAG_SHIFT).wrapping_add(neg as i64),
+                0,
+                "{ty:?}"
+            );
+            assert!(Imm12::new(neg).is_some());
+        }
+    }
+
+    #[test]
+    fn unsupported_ops_fail_cleanly() {
+        let mut t = Trace::default();
+        t.push_snapshot(Snapshot::new(Ref::NONE, 0, 2, alloc::vec![]))
+            .unwrap();
+        let s = t.sload(0, IrType::STR, SloadFlags::TYPECHECK).unwrap();
+        t.emit(Op::TOSTR, IrT::new(IrType::STR), s.0, 0).unwrap();
+        let a = crate::jit::regalloc::allocate(&t);
+        let e = emit(&t, &a).err().unwrap_or_default();
+        assert!(e.contains("NYI: IR TOSTR"), "{e}");
     }
 }

@@ -469,7 +469,8 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
             TableSrc::Upvalue(n) => {
                 // SAFETY: the running closure's upvalues are live; `v` points to the
                 // value (stack slot while open, the upvalue itself once closed).
-                let uv = unsafe { (&(*cl).upvals).get(n as usize).copied() }?;
+                let ups: &[*mut crate::object::UpVal] = unsafe { &(*cl).upvals };
+                let uv = ups.get(n as usize).copied()?;
                 // The recorder refused upvalues open on the running frame; another
                 // closure of the same prototype may still have one: do not enter.
                 // SAFETY: as above.

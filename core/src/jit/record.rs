@@ -534,7 +534,7 @@ impl Recorder<'_> {
                     BcOp::MUL => (Op::MUL, p * q),
                     BcOp::DIV => (Op::DIV, p / q),
                     BcOp::MOD => (Op::MOD, lua_mod(p, q)),
-                    _ => (Op::POW, libm::pow(p, q)),
+                    _ => (Op::POW, crate::jit::vm_pow(p, q)),
                 };
                 let tv = self.arith(op, x, y, v)?;
                 self.set(a, tv)?;

@@ -29,11 +29,17 @@ impl Vm {
     /// limit. `top` is the end of the running frame's registers.
     #[inline(never)]
     pub(crate) fn gc_safe_point(&mut self, top: usize) -> Result<(), LuaError> {
+        // Mark the whole register window, but give `top` back afterwards: after a call
+        // with open results (`C == 0`) it ends those results, and the next instruction
+        // (`CALL`/`RETURN`/`SETLIST` with `B == 0`) reads it.
         let th = self.th_mut();
+        let saved_top = th.top;
         if th.top < top {
             th.top = top;
         }
-        self.full_gc()?;
+        let r = self.full_gc();
+        self.th_mut().top = saved_top;
+        r?;
         if self.heap.over_limit(0) {
             return Err(self.mem_error());
         }

@@ -274,7 +274,7 @@ fn eval(
         Op::MIN => num(if f(a) < f(b) { f(a) } else { f(b) }),
         Op::MAX => num(if f(a) > f(b) { f(a) } else { f(b) }),
         Op::FPMATH => num(Fpm::from_u16(ins.op2)?.eval(f(a))),
-        Op::POW => num(libm::pow(f(a), f(b))),
+        Op::POW => num(crate::jit::vm_pow(f(a), f(b))),
         Op::CALLN => {
             let args: Vec<f64> = t.call_args(r).into_iter().map(f).collect();
             num(Call::from_u16(ins.op2)?.eval_num(&args)?)

@@ -12,7 +12,7 @@
 //! - numbers are IEEE doubles and the result must be bit-identical to the interpreter's:
 //!   `x + 0` is not `x` (`-0 + 0` is `+0`) but `x + -0` and `x - 0` are; `x - x` is not
 //!   `0` (NaN, infinities); `x == x` is not true for numbers (NaN). Constant folding uses
-//!   the interpreter's formulas: `%` is `a - floor(a/b)*b`, `^` is `libm::pow`, a
+//!   the interpreter's formulas: `%` is `a - floor(a/b)*b`, `^` is [`crate::jit::vm_pow`], a
 //!   `math.min` step is `a < b ? a : b` and a `math.max` step `a > b ? a : b` (LuaJIT's
 //!   SSE order, as `stdlib/math.rs` computes them: NaN and signed zeros depend on the
 //!   order, so MIN/MAX are not commutative), math functions come from `libm` as in the
@@ -134,7 +134,7 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
                 MUL => x * y,
                 DIV => x / y,
                 MOD => num_mod(x, y),
-                POW => libm::pow(x, y),
+                POW => crate::jit::vm_pow(x, y),
                 MIN => {
                     if x < y {
                         x
@@ -591,7 +591,7 @@ mod tests {
                     op => panic!("pow folded to {op}"),
                 };
                 assert_ne!(ins.op, Op::POW, "x^{y} folds");
-                assert_eq!(got.to_bits(), libm::pow(x, y).to_bits(), "{x}^{y}");
+                assert_eq!(got.to_bits(), crate::jit::vm_pow(x, y).to_bits(), "{x}^{y}");
             }
         }
         let mut t = folding();
