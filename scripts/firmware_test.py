@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The bare-metal test: builds the firmware (host-bare), boots it in qemu-system-aarch64 once
-per case with a timeout, and checks its UART output and exit status.
+per case with a timeout, and checks its UART output and exit status. Lua runs with the trace
+JIT on unless a case says -joff.
 
 The Lua cases compare the firmware's output with `luajit` running the same script. One case
 (demo.lua, which needs the string/table/math libraries) is reported as skipped, not passed,
@@ -28,13 +29,13 @@ VERBOSE = "--verbose" in sys.argv
 EXIT_OK, EXIT_FAILURE, EXIT_PANIC, EXIT_EXCEPTION = 0, 1, 2, 3
 
 
-def boot(command=None, machine="virt"):
+def boot(command=None, machine="virt", cwd=ROOT):
     """Boots the image; returns (exit status, UART text without \\r, seconds to first byte)."""
     args = QEMU + ["-M", machine, "-kernel", IMAGE]
     if command:
         args += ["-append", command]
     start = time.monotonic()
-    proc = subprocess.Popen(args, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, bufsize=0)
     ready, _, _ = select.select([proc.stdout], [], [], TIMEOUT)
     first = proc.stdout.read(1) if ready else b""
@@ -180,6 +181,31 @@ def main():
         got = body(out)
         expect(got == want, f"output differs from luajit's:\n--- luajit\n{want}--- firmware", got)
 
+    @case("JIT: hot loops compile to traces that run from the W^X code region")
+    def _():
+        st, out, _ = boot("-jv lua jit")
+        want = luajit("jit.lua", os.path.join(BARE, "lua"))
+        expect(st == EXIT_OK, f"exit status {st}", out)
+        compiled = re.findall(r"^\[TRACE +\d+ jit\.lua:\d+ loop\]$", out, re.M)
+        expect(len(compiled) >= 3, f"{len(compiled)} traces compiled", out)
+        got = "".join(l + "\n" for l in body(out).splitlines() if not l.startswith("[TRACE"))
+        expect(got == want, f"output differs from luajit's:\n--- luajit\n{want}--- firmware", got)
+        expect("heap 0 bytes used" in out, "the VM and its JIT leaked memory", out)
+
+    @case("JIT: -joff runs the same script in the interpreter alone")
+    def _():
+        st, out, _ = boot("-joff -jv lua jit")
+        want = luajit("jit.lua", os.path.join(BARE, "lua"))
+        expect(st == EXIT_OK, f"exit status {st}", out)
+        expect("[TRACE" not in out, "traces with the JIT off", out)
+        expect(body(out) == want, "output differs from luajit's", out)
+
+    @case("an unknown option exits 1")
+    def _():
+        st, out, _ = boot("-jfoo lua core")
+        expect(st == EXIT_FAILURE, f"exit status {st}", out)
+        expect("unknown option '-jfoo'" in out, "no message", out)
+
     @case("Lua: an error exits 1 with the message on the UART")
     def _():
         st, out, _ = boot("lua error")
@@ -196,10 +222,57 @@ def main():
         expect(st == EXIT_OK, f"exit status {st}", out)
         expect(body(out) == want, "output differs from luajit's", out)
 
+    @case("Lua corpus: bare metal agrees with the host wherever the host passes")
+    def _():
+        return corpus_on_bare_metal()
+
     total = results["passed"] + results["failed"]
     print(f"firmware: {results['passed']} passed, {results['failed']} failed, "
           f"{results['skipped']} skipped")
     return 1 if results["failed"] or total == 0 else 0
+
+
+CORPUS = os.path.join(ROOT, "tests", "lua")
+# Scripts that need what only a process has (io, os, require of files) are not compared.
+NEEDS_PROCESS = re.compile(r"\b(io|os)\.|\brequire\b|\bdofile\b|\bloadfile\b")
+
+
+def corpus_on_bare_metal():
+    """Runs the whole corpus in one boot (`batch`), and requires every script whose output
+    under the host CLI matches its .expected file to match it on bare metal too."""
+    if not os.path.isdir(CORPUS):
+        return "skip: no tests/lua corpus"
+    built = subprocess.run(["cargo", "build", "--quiet", "--bin", "crescent"], cwd=ROOT)
+    if built.returncode != 0:
+        raise AssertionError("cannot build the crescent CLI")
+    cli = os.path.join(ROOT, "target", "debug", "crescent")
+    probe = subprocess.run([cli, "-e", "print(1)"], capture_output=True, text=True)
+    if probe.stdout != "1\n":
+        return "skip: the host CLI cannot run Lua yet"
+    scripts = sorted(os.path.relpath(os.path.join(d, f), CORPUS)
+                     for d, _, fs in os.walk(CORPUS) for f in fs if f.endswith(".lua"))
+    scripts = [s for s in scripts
+               if not NEEDS_PROCESS.search(open(os.path.join(CORPUS, s)).read())]
+    listing = os.path.join(BARE, "target", "corpus-list.txt")
+    with open(listing, "w") as f:
+        f.write("\n".join(scripts) + "\n")
+    st, out, _ = boot(f"batch {listing}", cwd=CORPUS)
+    expect(st == EXIT_OK, f"batch exit status {st}", out)
+    frames = {m.group(1): (m.group(3), m.group(2)) for m in re.finditer(
+        r"=== begin (\S+)\n(.*?)=== end \1: (ok|error)\n", out, re.S)}
+    compared, bad = 0, []
+    for script in scripts:
+        expected = open(os.path.join(CORPUS, script[:-4] + ".expected")).read()
+        host = subprocess.run([cli, script], cwd=CORPUS, capture_output=True, text=True)
+        if host.returncode != 0 or host.stdout != expected:
+            continue
+        compared += 1
+        status, text = frames.get(script, ("missing", ""))
+        if status != "ok" or text != expected:
+            bad.append(f"{script}: {status}\n{text}")
+    print(f"     corpus: {compared} of {len(scripts)} scripts pass on the host and were compared")
+    expect(compared > 0, "no script passes on the host", "")
+    expect(not bad, f"{len(bad)} scripts differ on bare metal", "\n".join(bad))
 
 
 def loaded_bytes():

@@ -51,6 +51,15 @@ pub enum LuaValue {
     Other(&'static str),
 }
 
+/// An I/O error as C's `strerror` words it ("No such file or directory").
+fn os_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 /// A Lua state with the standard libraries opened.
 pub struct Lua {
     vm: Vm,
@@ -72,7 +81,7 @@ impl Lua {
             let _ = std::io::stdout().write_all(b);
         }));
         vm.file_hook = Some(Box::new(|path: Option<&str>| match path {
-            Some(p) => std::fs::read(p).map_err(|e| format!("cannot open {p}: {e}")),
+            Some(p) => std::fs::read(p).map_err(|e| format!("cannot open {p}: {}", os_message(&e))),
             None => {
                 let mut v = Vec::new();
                 std::io::Read::read_to_end(&mut std::io::stdin(), &mut v)

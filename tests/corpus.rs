@@ -6,6 +6,8 @@
 //!   `luajit` from `tests/lua` with the script's relative path), and each script runs here
 //!   with the chunk name `@<relative path>`, so error positions print identically.
 //! - A script passes only if `exec` returns `Ok` and the captured output is identical.
+//! - Scripts see what the `crescent` CLI gives them: the core libraries plus host-std's `io`
+//!   and `os`, with standard output captured in memory (`print` and `io.write` share it).
 //! - `tests/lua/KNOWN_FAILURES` lists scripts (one per line: path, whitespace, reason) that
 //!   may fail without failing the test, so the corpus can land ahead of the VM. A listed
 //!   script that passes is reported with a notice (not a failure, so parallel work cannot
@@ -21,13 +23,14 @@
 //! On failure the actual output of each failing script is written next to the build's
 //! temporary directory (`corpus-actual/<path>.out`), ready for `diff`.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use crescent_host_std::iolib::{StdStreams, Stream};
 
 /// Memory limit for one script: generous for the corpus, small enough that a runaway
 /// script fails instead of exhausting the machine.
@@ -88,7 +91,7 @@ fn known_failures(dir: &Path) -> BTreeMap<String, String> {
 /// How the JIT is configured for the run, from `CRESCENT_JIT`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum JitMode {
-    /// The interpreter alone (the default until the JIT lands).
+    /// The interpreter alone (the default).
     Off,
     /// The JIT with default parameters.
     On,
@@ -108,17 +111,30 @@ fn jit_mode() -> JitMode {
 
 /// HOOK for JIT options: applies `mode` to a fresh state before the script runs.
 ///
-/// `Lua::jit_option` does not exist yet. When it lands, this becomes e.g.
-/// `lua.jit_option("on")` / `lua.jit_option("hotloop=1")`; until then the modes other than
-/// `Off` only print a notice (once, from `run`) and run the interpreter.
-fn configure_jit(lua: &mut crescent::Lua, mode: JitMode) {
-    let _ = lua;
-    match mode {
-        JitMode::Off => {}
-        JitMode::On | JitMode::Eager => {
-            // TODO(jit): lua.jit_option(...) once the embedding API has it.
-        }
-    }
+/// `On` and `Eager` give the VM this host's executable memory and wake the JIT
+/// (`jit.on()`, or `jit.opt.start("hotloop=1")` so every loop is traced at once). On
+/// AArch64 the traces run; elsewhere they are recorded and compiled only.
+fn configure_jit(lua: &mut crescent::Lua, mode: JitMode) -> Result<(), String> {
+    let init: &[u8] = match mode {
+        JitMode::Off => return Ok(()),
+        JitMode::On => b"jit.on()",
+        JitMode::Eager => b"jit.opt.start('hotloop=1')",
+    };
+    crescent_core::jit::engine::set_code_memory(
+        lua.vm(),
+        Box::new(crescent_host_std::exec_memory::ExecMemory::new()),
+    );
+    lua.exec(init, "=jit")
+        .map_err(|e| format!("configuring the JIT ({mode:?}) failed: {}", e.message))
+}
+
+/// Opens `io` and `os` as the `crescent` CLI does (they live in host-std; the facade opens
+/// only the core libraries), over in-memory standard streams.
+fn open_host_libs(lua: &mut crescent::Lua, streams: &StdStreams) -> Result<(), String> {
+    let vm = lua.vm();
+    crescent_host_std::iolib::open_io(vm, streams)
+        .and_then(|()| crescent_host_std::oslib::open_os(vm, streams))
+        .map_err(|e| format!("opening io/os: {}", vm.error_message(e)))
 }
 
 /// What happened to one script.
@@ -148,21 +164,28 @@ fn run_one(dir: &Path, rel: &str, mode: JitMode, timeout: Duration) -> Outcome {
         .stack_size(STACK_SIZE)
         .spawn(move || {
             let result = std::panic::catch_unwind(move || {
-                let out = Rc::new(RefCell::new(Vec::new()));
-                let sink = Rc::clone(&out);
+                let streams = StdStreams::over(
+                    Stream::memory(b""),
+                    Stream::memory(b""),
+                    Stream::memory(b""),
+                );
+                let sink = Rc::clone(&streams.stdout);
                 let mut lua = crescent::Lua::new();
                 lua.set_memory_limit(Some(MEMORY_LIMIT));
+                // print and io.write share one stream, so their output keeps program order.
                 lua.set_output(Box::new(move |b: &[u8]| {
-                    sink.borrow_mut().extend_from_slice(b)
+                    let _ = sink.borrow_mut().write(b);
                 }));
-                configure_jit(&mut lua, mode);
-                let r = lua.exec(&source, &chunkname);
+                let r = open_host_libs(&mut lua, &streams).and_then(|()| {
+                    configure_jit(&mut lua, mode)?;
+                    lua.exec(&source, &chunkname)
+                        .map_err(|e| format!("{}\n{}", e.message, e.traceback))
+                });
                 drop(lua);
-                let output = out.borrow().clone();
-                (
-                    output,
-                    r.err().map(|e| format!("{}\n{}", e.message, e.traceback)),
-                )
+                let mut stdout = streams.stdout.borrow_mut();
+                let _ = stdout.flush();
+                let output = stdout.memory_output().unwrap_or_default().to_vec();
+                (output, r.err())
             });
             let _ = tx.send(result.map_err(|p| {
                 p.downcast_ref::<&str>()
@@ -267,8 +290,7 @@ fn lua_corpus() {
     let mode = jit_mode();
     if mode != JitMode::Off {
         notice(&format!(
-            "notice: CRESCENT_JIT={mode:?} requested, but the embedding API has no JIT options \
-             yet (see configure_jit in tests/corpus.rs); running the interpreter"
+            "notice: CRESCENT_JIT={mode:?}: running with the trace JIT"
         ));
     }
     let all = scripts(&dir);

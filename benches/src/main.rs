@@ -32,11 +32,12 @@ USAGE: crescent-bench [OPTIONS]
 
   --quick            small sizes (seconds for the whole suite)
   --check            correctness only: one run per engine, exit 1 if any engine fails or
-                     disagrees; skipped with a notice when crescent is not built
+                     disagrees; skipped with a notice when crescent is selected but not built
   --runs N           native runs per cell (default 5; 3 with --quick; 1 with --check)
   --a64-runs N       most runs per AArch64 cell when counts vary between runs (default 5)
   --only WHAT        native | aarch64
   --bench A,B        only these benchmarks
+  --size N           size argument for every selected benchmark (overrides full/quick)
   --engines A,B      only these engine ids (crescent-joff lua5.1 lua5.4 luajit-joff luajit
                      crescent-a64-joff crescent-a64 luajit-a64-joff luajit-a64)
   --timeout SECS     per run (default 600; 120 with --quick)
@@ -57,6 +58,7 @@ struct Options {
     a64_runs: usize,
     only: Option<Platform>,
     benches: Option<Vec<String>>,
+    size: Option<u64>,
     engines: Option<Vec<String>>,
     timeout: Option<u64>,
     out: Option<PathBuf>,
@@ -101,6 +103,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 })
             }
             "--bench" => o.benches = Some(split_list(&value("--bench")?)),
+            "--size" => o.size = Some(number("--size", value("--size")?)?),
             "--engines" => o.engines = Some(split_list(&value("--engines")?)),
             "--out" => o.out = Some(PathBuf::from(value("--out")?)),
             "--root" => o.root = Some(PathBuf::from(value("--root")?)),
@@ -181,7 +184,13 @@ fn run_all(opts: &Options, args: &[String]) -> Result<i32, String> {
                 .as_ref()
                 .is_none_or(|ids| ids.iter().any(|i| i == e.id))
     });
-    if opts.check && !engines.iter().any(|e| e.is_crescent && e.missing.is_none()) {
+    // The check is about crescent: when crescent configurations are selected but none is
+    // built, skip. (Selecting only reference engines checks the programs themselves.)
+    let crescent_selected = engines.iter().any(|e| e.is_crescent);
+    if opts.check
+        && crescent_selected
+        && !engines.iter().any(|e| e.is_crescent && e.missing.is_none())
+    {
         eprintln!(
             "notice: crescent is not built ({}): skipping the benchmark check",
             layout.crescent_native().display()
@@ -212,7 +221,7 @@ fn run_all(opts: &Options, args: &[String]) -> Result<i32, String> {
 
     let mut results = Vec::new();
     for (i, b) in suite.iter().enumerate() {
-        let size = b.size(opts.quick);
+        let size = opts.size.unwrap_or_else(|| b.size(opts.quick));
         eprintln!("[{}/{}] {} {size}", i + 1, suite.len(), b.name);
         let mut res = BenchResult {
             name: b.name.clone(),
@@ -245,6 +254,7 @@ fn run_all(opts: &Options, args: &[String]) -> Result<i32, String> {
     let report = Report {
         quick: opts.quick,
         runs,
+        a64_runs,
         engines,
         benches: results,
         command: format!(
@@ -343,17 +353,21 @@ fn describe(c: &Cell, platform: Platform) -> String {
     }
 }
 
-/// Compares every engine's output with the reference: `luajit` if it ran, else the first
-/// engine that produced output. Marks each cell and records mismatches.
+/// Compares every engine's output with the reference: LuaJIT if it ran (native, then
+/// AArch64, JIT on before JIT off), else another non-crescent engine, else the first output.
+/// Marks each cell and records mismatches.
 fn compare_outputs(res: &mut BenchResult, outputs: &[(&'static str, Vec<u8>)]) {
-    let reference = outputs
+    let preference = [
+        "luajit",
+        "luajit-a64",
+        "luajit-joff",
+        "luajit-a64-joff",
+        "lua5.1",
+        "lua5.4",
+    ];
+    let reference = preference
         .iter()
-        .find(|(id, _)| *id == report::REFERENCE_NATIVE)
-        .or_else(|| {
-            outputs
-                .iter()
-                .find(|(id, _)| res.cells.get(id).is_some_and(|c| c.failure.is_none()))
-        })
+        .find_map(|want| outputs.iter().find(|(id, _)| id == want))
         .or_else(|| outputs.first());
     let Some((ref_id, ref_out)) = reference else {
         return;
@@ -433,9 +447,10 @@ mod tests {
     #[test]
     fn parses_options() {
         let o = parse_args(&args(
-            "--quick --check --runs 2 --only aarch64 --bench fib,sieve",
+            "--quick --check --runs 2 --only aarch64 --bench fib,sieve --size 7",
         ))
         .unwrap();
+        assert_eq!(o.size, Some(7));
         assert!(o.quick && o.check);
         assert_eq!(o.runs, Some(2));
         assert_eq!(o.only, Some(Platform::Aarch64));
@@ -453,6 +468,22 @@ mod tests {
         assert!(parse_args(&args("--only mips")).is_err());
         assert!(parse_args(&args("--frobnicate")).is_err());
         assert_eq!(parse_args(&args("--help")).unwrap_err(), "");
+    }
+
+    #[test]
+    fn without_native_luajit_the_aarch64_luajit_is_the_reference() {
+        let mut res = BenchResult::default();
+        for id in ["crescent-a64", "luajit-a64"] {
+            res.cells.insert(id, Cell::default());
+        }
+        let outs = vec![
+            ("crescent-a64", b"1\n".to_vec()),
+            ("luajit-a64", b"2\n".to_vec()),
+        ];
+        compare_outputs(&mut res, &outs);
+        assert_eq!(res.reference, Some("luajit-a64"));
+        assert_eq!(res.mismatches.len(), 1);
+        assert_eq!(res.mismatches[0].0, "crescent-a64");
     }
 
     #[test]

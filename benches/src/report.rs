@@ -85,6 +85,8 @@ pub struct Report {
     pub quick: bool,
     /// Native runs per engine and benchmark.
     pub runs: usize,
+    /// Most AArch64 runs per cell (fewer when two counts agree).
+    pub a64_runs: usize,
     /// The engines, in column order.
     pub engines: Vec<Engine>,
     /// Per-benchmark results.
@@ -138,11 +140,11 @@ impl Report {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "Command: `{}` ({} sizes, {} native run{} per cell)\n",
+            "Command: `{}` ({} sizes; {} run(s) per native cell, up to {} per AArch64 cell)\n",
             self.command,
             if self.quick { "quick" } else { "full" },
             self.runs,
-            if self.runs == 1 { "" } else { "s" }
+            self.a64_runs,
         );
         for platform in [Platform::Native, Platform::Aarch64] {
             let cols = self.columns(platform);
@@ -472,6 +474,7 @@ mod tests {
         Report {
             quick: true,
             runs: 3,
+            a64_runs: 5,
             engines: vec![
                 engine("lua5.1", Platform::Native),
                 engine("luajit", Platform::Native),

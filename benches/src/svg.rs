@@ -31,7 +31,10 @@ fn esc(t: &str) -> String {
 pub fn bar_chart(title: &str, groups: &[String], series: &[Series]) -> String {
     let (bar_w, gap, left, top, plot_h, bottom) = (12.0, 18.0, 60.0, 60.0, 300.0, 110.0);
     let group_w = bar_w * series.len().max(1) as f64 + gap;
-    let width = left + group_w * groups.len().max(1) as f64 + 20.0;
+    // Wide enough for the groups, the legend (150 px per entry) and the title (~8 px/char).
+    let width = (left + group_w * groups.len().max(1) as f64 + 20.0)
+        .max(left + 150.0 * series.len() as f64)
+        .max(left + 8.0 * title.chars().count() as f64);
     let height = top + plot_h + bottom;
     // Log2 range covering every value and 1.0, padded to whole powers of two.
     let logs: Vec<f64> = series

@@ -28,6 +28,8 @@
 //!   `LOADNIL` for locals declared before the first jump target when they need nil.
 //! - Every `JMP` jumps forward. Backward jumps are only the loop back-edges `LOOP`,
 //!   `FORLOOP` and `TFORLOOP`, and every iteration of every loop executes exactly one of them.
+//!   (A backward `goto`, LuaJIT's extension, is a `LOOP` too, after a `CLOSE` if it leaves
+//!   locals; a forward `goto` leaving captured locals goes through a `CLOSE` trampoline.)
 //! - `while c do body end` is: `c` (false exits forward) `body` `[CLOSE]` `LOOP` (back to `c`).
 //!   `repeat body until c` is: `body` `c` (true jumps forward to the exit) `[CLOSE a]`
 //!   `LOOP` (back to `body`), then at the exit `[CLOSE a]`: when a local of the body is
@@ -47,8 +49,9 @@
 //!   interpreter skips them after building the closure.
 //! - `SETLIST A B 0` is followed by a raw word holding C (more than `MAXARG_C` batches).
 //! - Line info: `lines[pc]` follows 5.1: mostly the line of the last token consumed when the
-//!   instruction was emitted; `CALL` carries the line of its `(`, `FORLOOP`, `TFORCALL` and
-//!   `TFORLOOP` the line of the `for`, `LOOP` the line of the body's last token.
+//!   instruction was emitted; `CALL` carries the line of its `(`, `FORLOOP` the line of the
+//!   `for`, `TFORCALL`/`TFORLOOP` the line where the `in` list starts, `LOOP` the line of
+//!   the body's last token (a backward `goto`: the label name's line).
 
 use core::fmt;
 

@@ -3,8 +3,10 @@
 //! tables (`mmu::set_code_pages`).
 //!
 //! Invariants (beyond the trait's):
-//! - There is one `BareCodeMemory` ([`BareCodeMemory::take`]), since it owns the code pages'
-//!   descriptors.
+//! - There is at most one `BareCodeMemory` at a time ([`BareCodeMemory::take`]), since it owns
+//!   the code pages' descriptors. Dropping it releases every region it handed out (their pages
+//!   go back to read-only, never executable) and lets the next `take` succeed: each Lua VM gets
+//!   the code memory for its JIT, one VM after another.
 //! - Regions are carved bottom-up from the code region; `reserved` lists them in address
 //!   order. A released region's pages go back to read-only; its space is reused once every
 //!   region above it is released too (traces are rarely freed one by one).
@@ -30,7 +32,7 @@ pub struct BareCodeMemory {
 static TAKEN: AtomicBool = AtomicBool::new(false);
 
 impl BareCodeMemory {
-    /// The code memory, the first time it is asked for; `None` after that.
+    /// The code memory, unless another `BareCodeMemory` is alive.
     pub fn take() -> Option<BareCodeMemory> {
         if TAKEN.swap(true, Ordering::SeqCst) {
             return None;
@@ -68,6 +70,18 @@ impl BareCodeMemory {
             .map(|&(f, _)| f)
             .filter(|_| addr >= mmu::layout::code_start())
             .ok_or(CodeMemoryError::UnknownRegion)
+    }
+}
+
+impl Drop for BareCodeMemory {
+    fn drop(&mut self) {
+        for &(first, pages) in &self.reserved {
+            // SAFETY: the owner of this code memory (a VM's JIT, the self-test) is being
+            // dropped with it, so no code in its regions runs any more; afterwards a stray
+            // call into them faults (not executable) instead of running stale code.
+            unsafe { mmu::set_code_pages(first, pages, Perm::ReadOnly) };
+        }
+        TAKEN.store(false, Ordering::SeqCst);
     }
 }
 

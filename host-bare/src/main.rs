@@ -12,12 +12,19 @@
 //! | 2 | a Rust panic (message on the UART) |
 //! | 3 | a CPU exception (ESR/FAR/ELR on the UART) |
 //!
-//! Commands (`qemu-system-aarch64 ... -kernel crescent-bare -append "COMMAND"`):
+//! Lua runs with the trace JIT on, its code in the W^X code region (`code_memory.rs`).
+//!
+//! Command line (`qemu-system-aarch64 ... -kernel crescent-bare -append "[OPTION...] COMMAND"`);
+//! options: `-joff` (interpreter only), `-jv` (a line per trace event, as `luajit -jv`).
+//! Commands:
 //! - (none): the code-memory self-test, then the embedded Lua script `core`;
 //! - `selftest`: the W^X code-memory checks only;
-//! - `lua NAME...`: the embedded Lua scripts named (`core`, `demo`, `error`: see `lua/`);
+//! - `lua NAME...`: the embedded Lua scripts named (`core`, `demo`, `error`, `jit`: see `lua/`);
 //! - `file PATH...`: Lua files of the host, read through semihosting (paths relative to the
 //!   directory QEMU runs in);
+//! - `batch LIST`: every Lua file named in the host file LIST (one path a line), each in a fresh
+//!   VM, each framed by `=== begin PATH` and `=== end PATH: ok` (or `: error`) lines, going on
+//!   after errors (exit 0 once all ran: the frames carry the results);
 //! - `fault-write-code`, `fault-exec-data`, `fault-stack`, `panic`: deliberate failures that
 //!   prove the W^X enforcement, the guard page and the handlers (each exits non-zero).
 
@@ -75,10 +82,22 @@ extern "C" fn crescent_bare_main(started_at_el: u64) -> ! {
         (mmu::layout::code_end() - mmu::layout::code_start()) / 1024,
     );
 
-    let mut buf = [0u8; 256];
-    let cmdline = semihosting::cmdline(&mut buf).unwrap_or("");
-    // The first word is the image path QEMU was given.
-    let mut words = cmdline.split_ascii_whitespace().skip(1);
+    let mut buf = [0u8; 4096];
+    let Some(cmdline) = semihosting::cmdline(&mut buf) else {
+        println!(
+            "cannot read the command line (longer than {} bytes?)",
+            buf.len()
+        );
+        semihosting::exit(EXIT_FAILURE);
+    };
+    // The first word is the image path QEMU was given; options come before the command.
+    let mut words = cmdline.split_ascii_whitespace().skip(1).peekable();
+    while let Some(option) = words.next_if(|w| w.starts_with('-')) {
+        if let Err(e) = lua::set_option(option) {
+            println!("{e}");
+            semihosting::exit(EXIT_FAILURE);
+        }
+    }
     let status = run(words.next(), &mut words);
     let (used, free) = heap::usage();
     println!("crescent-bare: exit {status} (heap {used} bytes used, {free} free)");
@@ -86,10 +105,14 @@ extern "C" fn crescent_bare_main(started_at_el: u64) -> ! {
 }
 
 fn run(command: Option<&str>, args: &mut dyn Iterator<Item = &str>) -> u32 {
-    let mut mem = BareCodeMemory::take().expect("code memory taken once");
+    let code_memory = || BareCodeMemory::take().expect("no other code memory is alive");
     let result = match command {
-        None => selftest(&mut mem).and_then(|()| lua::run_default()),
-        Some("selftest") => selftest(&mut mem),
+        None => {
+            // The self-test's code memory is dropped (given back) before Lua's JIT takes it.
+            let tested = selftest(&mut code_memory());
+            tested.and_then(|()| lua::run_default())
+        }
+        Some("selftest") => selftest(&mut code_memory()),
         Some("lua") => (|| {
             for name in args {
                 lua::run_named(name)?;
@@ -102,8 +125,12 @@ fn run(command: Option<&str>, args: &mut dyn Iterator<Item = &str>) -> u32 {
             }
             Ok(())
         })(),
-        Some("fault-write-code") => selftest::fault_write_executable(&mut mem),
-        Some("fault-exec-data") => selftest::fault_execute_writable(&mut mem),
+        Some("batch") => match args.next() {
+            Some(list) => lua::run_batch(list),
+            None => Err("batch: missing list file".into()),
+        },
+        Some("fault-write-code") => selftest::fault_write_executable(&mut code_memory()),
+        Some("fault-exec-data") => selftest::fault_execute_writable(&mut code_memory()),
         Some("fault-stack") => {
             println!("overflowing the stack ...");
             Err(alloc::format!("recursion returned {}", recurse(0)))

@@ -7,6 +7,7 @@
 //! LuaJIT's `[C]: at 0x...` traceback line), the test checks the shape. The program name
 //! is set to `crescent` (`argv[0]`), since messages use it as `lua.c` does.
 
+use crescent_host_std::process::target_command;
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -23,9 +24,17 @@ struct Cli {
     stdin: Vec<u8>,
 }
 
+/// The binary, run natively or through the AArch64 rig's emulator, with `argv[0]` set to
+/// `crescent` either way (`QEMU_ARGV0` is how qemu-user sets the guest's).
+fn command() -> Command {
+    let mut cmd = target_command(env!("CARGO_BIN_EXE_crescent"));
+    cmd.arg0("crescent").env("QEMU_ARGV0", "crescent");
+    cmd
+}
+
 fn crescent(args: &[&str]) -> Cli {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crescent"));
-    cmd.arg0("crescent").args(args);
+    let mut cmd = command();
+    cmd.args(args);
     for var in ["LUA_INIT", "LUA_PATH", "LUA_CPATH"] {
         cmd.env_remove(var);
     }
@@ -190,6 +199,35 @@ fn jit_options_are_accepted_and_checked() {
         r.stderr,
         "crescent: unknown luaJIT command or jit.* modules not installed\n"
     );
+}
+
+#[test]
+fn jit_options_reach_the_jit_library() {
+    let r = crescent(&["-joff", "-e", "print((jit.status()))"]).run();
+    ok(&r);
+    assert_eq!(r.stdout, "false\n");
+    let r = crescent(&[
+        "-O-fold,hotloop=3",
+        "-e",
+        // The flags after the status start with the CPU's ("ARMv8" on AArch64).
+        "local s = {jit.status()} local f = ' '..table.concat(s, ' ', 2)..' ' \
+         print(s[1], f:find(' fold ') == nil, f:find(' cse ') ~= nil)",
+    ])
+    .run();
+    ok(&r);
+    assert_eq!(r.stdout, "true\ttrue\ttrue\n");
+    // As luajit's runcmdopt reports it: the message only, no traceback.
+    let r = crescent(&["-jon=1", "-e", "print(1)"]).run();
+    assert_eq!(r.status, 1);
+    assert_eq!(
+        r.stderr,
+        "crescent: bad argument #1 to '?' (function expected, got string)\n"
+    );
+    assert_eq!(r.stdout, "");
+    // Modules the JIT does not have yet (-jv, -jdump) are accepted for when it does.
+    let r = crescent(&["-jv", "-jdump=+rs,/dev/null", "-e", "print(1)"]).run();
+    ok(&r);
+    assert_eq!(r.stdout, "1\n");
 }
 
 #[test]
@@ -467,7 +505,6 @@ fn failure_stops_later_options() {
 // ---------------------------------------------------------------- -l, LUA_PATH, LUA_INIT
 
 #[test]
-#[ignore = "needs `require` and `package` (the standard library's package module)"]
 fn require_with_lua_path() {
     let d = TempDir::new("require");
     std::fs::create_dir(d.path().join("mods")).unwrap();
@@ -845,7 +882,7 @@ fn files_are_flushed_at_exit() {
 fn a_closed_pipe_ends_the_program() {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crescent"))
+    let mut child = command()
         .args(["-e", "while true do print('y') end"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

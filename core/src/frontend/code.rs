@@ -73,7 +73,7 @@ fn fold(op: Op, v1: f64, v2: f64) -> Option<f64> {
         Op::MUL => v1 * v2,
         Op::DIV if v2 != 0.0 => v1 / v2,
         Op::MOD if v2 != 0.0 => lua_mod(v1, v2),
-        Op::POW => libm::pow(v1, v2),
+        Op::POW => crate::stdlib::math::pow(v1, v2),
         Op::UNM => -v1,
         _ => return None,
     };

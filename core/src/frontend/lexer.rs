@@ -11,7 +11,8 @@
 //! The lexer accepts the 5.1 language plus what LuaJIT 2.1 accepts on top of it, so that
 //! programs that run under `luajit` also run here: hexadecimal fractions and binary
 //! exponents (`0x1.8p1`), the escapes `\xXX`, `\z` and `\u{XXX}`, bytes >= 0x80 as
-//! identifier characters, and `::` for labels (`goto` stays a name; the parser decides). Errors are worded as PUC Lua 5.1 words them.
+//! identifier characters, `::` for labels (`goto` stays a name; the parser decides), and a
+//! leading byte-order mark and `#!` line are skipped. Errors are worded as PUC Lua 5.1 words them.
 
 use alloc::format;
 use alloc::string::String;
@@ -145,10 +146,21 @@ fn is_newline(c: Option<u8>) -> bool {
 
 impl<'a> Lexer<'a> {
     /// A lexer at the start of `src`; call [`Lexer::next`] to read the first token.
+    /// As LuaJIT does for every chunk, a UTF-8 byte-order mark and then a first line
+    /// starting with `#` (a `#!` interpreter line) are skipped; line numbers are unchanged.
     pub fn new(src: &'a [u8]) -> Lexer<'a> {
+        let mut pos = 0;
+        if src.starts_with(b"\xef\xbb\xbf") {
+            pos = 3;
+        }
+        if src.get(pos) == Some(&b'#') {
+            while pos < src.len() && !is_newline(Some(src[pos])) {
+                pos += 1;
+            }
+        }
         Lexer {
             src,
-            pos: 0,
+            pos,
             line: 1,
             last_line: 1,
             token: Token::Eos,

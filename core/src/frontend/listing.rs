@@ -145,13 +145,15 @@ fn list_instruction(p: &ProtoDesc, pc: usize, out: &mut String, id: &str) -> usi
             }
         }
     }
-    let k = |x: u32| match p.consts.get(index_k(x) as usize) {
+    // Constant `n` (a Bx index), and the constant of RK operand `x`.
+    let kn = |n: u32| match p.consts.get(n as usize) {
         Some(k) => const_text(k),
         None => String::from("?"),
     };
+    let k = |x: u32| kn(index_k(x));
     let mut last = pc;
     match op {
-        Op::LOADK => text += &format!("\t; {}", k(i.bx())),
+        Op::LOADK => text += &format!("\t; {}", kn(i.bx())),
         Op::GETUPVAL | Op::SETUPVAL => {
             let name = p
                 .upval_names

@@ -159,11 +159,11 @@ impl Marker {
         // SAFETY: per the contract; clearing the dead part of the stack is allowed
         // because nothing above the live top is read before being written.
         let th = unsafe { &mut *th };
-        let mut top = th.top;
-        for f in &th.frames {
-            top = top.max(f.top);
-        }
-        let top = top.min(th.stack.len());
+        // As 5.1's `traversestack`: everything below the thread's top is live, everything
+        // above is dead. A Lua frame at a safe point has its whole register window below
+        // the top (`gc_safe_point` raises it); a native frame's top ends its arguments and
+        // pushes, and the caller's registers at and above the call slot are free.
+        let top = th.top.min(th.stack.len());
         for &v in &th.stack[..top] {
             self.value(v);
         }
@@ -175,8 +175,15 @@ impl Marker {
 }
 
 impl Vm {
-    /// Runs a full collection, then any finalizers it queued.
-    pub fn full_gc(&mut self) {
+    /// Runs a full collection, then the finalizers it queued; an error raised by a
+    /// finalizer propagates (as in LuaJIT), and the finalizers after it stay queued.
+    pub fn full_gc(&mut self) -> Result<(), crate::vm::LuaError> {
+        self.collect();
+        self.run_finalizers()
+    }
+
+    /// Runs a full collection; finalizers are queued, to run at the next safe point.
+    pub fn collect(&mut self) {
         let mut m = Marker {
             gray: Vec::new(),
             weak: Vec::new(),
@@ -257,15 +264,15 @@ impl Vm {
         }
         self.heap.cycles += 1;
         self.heap.set_threshold();
-        // 5. Finalizers.
-        self.run_finalizers();
     }
 
-    fn run_finalizers(&mut self) {
+    /// 5. Runs queued finalizers (at a safe point), stopping at the first error.
+    pub(crate) fn run_finalizers(&mut self) -> Result<(), crate::vm::LuaError> {
         if self.in_finalizer || self.tobefnz.is_empty() {
-            return;
+            return Ok(());
         }
         self.in_finalizer = true;
+        let mut result = Ok(());
         while let Some(u) = self.tobefnz.pop() {
             let uv = Value::from_ptr(crate::value::tag::USERDATA, u);
             // Keep it rooted while its finalizer runs.
@@ -273,13 +280,18 @@ impl Vm {
             // SAFETY: queued userdata are kept alive by `tobefnz`/`roots`.
             let gc = self.fast_tm(unsafe { (*u).meta }, Tm::Gc);
             if !gc.is_nil() {
-                // Errors in finalizers are dropped (the program that raised them is gone).
-                let top = self.th().top;
-                let _ = self.call(gc, &[uv], Some(0));
-                self.th_mut().top = top;
+                let (depth, top) = (self.frame_depth(), self.th().top);
+                let r = self.call(gc, &[uv], Some(0));
+                self.reset_stack(depth, top);
+                if let Err(e) = r {
+                    self.roots.pop();
+                    result = Err(e);
+                    break;
+                }
             }
             self.roots.pop();
         }
         self.in_finalizer = false;
+        result
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Invariant: every pointer in `all` (linked through `GcHeader::next`) is a live allocation
 //! of the type its `kind` names; `total` is the sum of `GcObject::size` over those objects,
-//! kept up to date by [`Heap::alloc`], [`Heap::free`] and [`Heap::account`].
+//! kept up to date by [`Heap::alloc`], `Heap::free` and [`Heap::account`].
 
 use alloc::boxed::Box;
 use core::ptr;
@@ -68,6 +68,10 @@ pub unsafe trait GcObject {
     /// Bytes this object owns (for accounting), including its vectors' capacities.
     fn size(&self) -> usize;
 }
+
+/// Bytes the system allocator spends per block beyond what was asked (headers, rounding);
+/// added per heap block in object sizes so the memory limit tracks real usage.
+pub const ALLOC_OVERHEAD: usize = 16;
 
 /// Default `pause` (percent): wait until the heap doubles.
 pub const DEFAULT_PAUSE: u32 = 200;

@@ -241,8 +241,9 @@ impl Allocation {
             })
     }
 
-    /// Where an exit through snapshot `n` finds each slot's value, and each frame's
-    /// function: `(slot, location)` for entries, in entry order.
+    /// Where an exit through snapshot `n` finds each slot's value: `(slot, location)` for
+    /// entries, in entry order. Only for snapshots something exits through (a guard they
+    /// cover, or the end of the trace for the final snapshot).
     pub fn snapshot_locs(&self, t: &Trace, n: usize) -> Vec<(i16, SnapLoc)> {
         t.snaps[n]
             .entries
@@ -254,8 +255,13 @@ impl Allocation {
                     match self.loc(e.r) {
                         Loc::Reg(r) => SnapLoc::Reg(r),
                         Loc::Spill(s) => SnapLoc::Spill(s),
-                        // A primitive-typed value: its type is its value.
-                        _ => SnapLoc::Const(Trace::kpri(t.ty(e.r))),
+                        // A primitive-typed value: its type is its value. (Any other value
+                        // has a location wherever a guard or the trace end uses the
+                        // snapshot; snapshots nothing exits through are not asked for.)
+                        _ => {
+                            debug_assert!(t.ty(e.r).is_pri(), "snapshot #{n}: {} has no home", e.r);
+                            SnapLoc::Const(Trace::kpri(t.ty(e.r)))
+                        }
                     }
                 };
                 (e.slot, l)

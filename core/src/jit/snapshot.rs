@@ -384,6 +384,126 @@ impl Snapshot {
     }
 }
 
+/// The recorder's view of the VM stack while recording (LuaJIT's `J->slot`): which ref
+/// each slot holds, which slots the trace has written, and the frames of inlined calls.
+/// Snapshots taken from it hold exactly the written slots, so exits restore those and
+/// nothing else. It covers the slots from the entry base up; a trace that returns below
+/// its entry frame (`RETF`) needs the caller's slots too, which this map does not track
+/// yet (such slots are ignored: `get` knows nothing of them).
+#[derive(Clone, Debug, Default)]
+pub struct SlotMap {
+    slots: Vec<Option<(Ref, bool)>>,
+    frames: Vec<SnapFrame>,
+}
+
+impl SlotMap {
+    /// The map at trace entry: nothing known, one frame at base 0.
+    pub fn new() -> SlotMap {
+        SlotMap {
+            slots: Vec::new(),
+            frames: vec![SnapFrame {
+                base: 0,
+                func: Ref::NONE,
+                ret_pc: 0,
+            }],
+        }
+    }
+
+    fn index(slot: i16) -> Option<usize> {
+        usize::try_from(slot).ok()
+    }
+
+    /// The ref a slot holds, if the trace has loaded or written it.
+    pub fn get(&self, slot: i16) -> Option<Ref> {
+        Self::index(slot)
+            .and_then(|i| self.slots.get(i).copied().flatten())
+            .map(|(r, _)| r)
+    }
+
+    /// Records the value of a slot read from the VM (`SLOAD`): known, not written.
+    pub fn loaded(&mut self, slot: i16, r: Ref) {
+        if let Some(i) = Self::index(slot) {
+            if self.slots.len() <= i {
+                self.slots.resize(i + 1, None);
+            }
+            self.slots[i] = Some((r, false));
+        }
+    }
+
+    /// Records a write of a slot.
+    pub fn set(&mut self, slot: i16, r: Ref) {
+        if let Some(i) = Self::index(slot) {
+            if self.slots.len() <= i {
+                self.slots.resize(i + 1, None);
+            }
+            self.slots[i] = Some((r, true));
+        }
+    }
+
+    /// The slot's ref, loading it with a typed `SLOAD` the first time it is read.
+    pub fn read(
+        &mut self,
+        t: &mut Trace,
+        slot: i16,
+        ty: IrType,
+        flags: crate::jit::ir::SloadFlags,
+    ) -> Result<Ref, crate::jit::ir::IrError> {
+        if let Some(r) = self.get(slot) {
+            return Ok(r);
+        }
+        let r = t.sload(slot, ty, flags)?;
+        self.loaded(slot, r);
+        Ok(r)
+    }
+
+    /// Enters an inlined call: a frame at `base` running `func`, returning to `ret_pc`.
+    pub fn push_frame(&mut self, base: i16, func: Ref, ret_pc: u32) {
+        self.frames.push(SnapFrame { base, func, ret_pc });
+    }
+
+    /// Leaves the innermost inlined frame: its slots from `base - 1` up become unknown
+    /// (they are dead for the caller, whose registers above a call are rewritten).
+    pub fn pop_frame(&mut self) -> Option<SnapFrame> {
+        if self.frames.len() <= 1 {
+            return None;
+        }
+        let f = self.frames.pop()?;
+        if let Some(i) = Self::index(f.base - 1) {
+            self.slots.truncate(i);
+        }
+        Some(f)
+    }
+
+    /// The frames, outermost first.
+    pub fn frames(&self) -> &[SnapFrame] {
+        &self.frames
+    }
+
+    /// A snapshot of the written slots below `top`, resuming at `pc`.
+    pub fn snapshot(&self, pc: u32, top: i16) -> Snapshot {
+        let entries = self
+            .slots
+            .iter()
+            .enumerate()
+            .take(Self::index(top).unwrap_or(0))
+            .filter_map(|(i, s)| match s {
+                Some((r, true)) => Some(SnapEntry {
+                    slot: i as i16,
+                    r: *r,
+                }),
+                _ => None,
+            })
+            .collect();
+        Snapshot {
+            r: Ref::NONE,
+            pc,
+            nslots: top,
+            frames: self.frames.clone(),
+            entries,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,5 +616,45 @@ mod tests {
             "the frame's function slot stays"
         );
         verify(&t).unwrap();
+    }
+
+    #[test]
+    fn slot_map_snapshots_written_slots_and_frames() {
+        use crate::jit::ir::{IrT, Op, SloadFlags};
+        let mut t = Trace::default();
+        let mut m = SlotMap::new();
+        let a = m
+            .read(&mut t, 0, IrType::NUM, SloadFlags::TYPECHECK)
+            .unwrap();
+        assert_eq!(
+            m.read(&mut t, 0, IrType::NUM, SloadFlags::TYPECHECK)
+                .unwrap(),
+            a
+        );
+        assert_eq!(t.num_ins(), 2, "one SLOAD");
+        let one = t.knum(1.0).unwrap();
+        let b = t.emit(Op::ADD, IrT::new(IrType::NUM), a.0, one.0).unwrap();
+        m.set(1, b);
+        let f = t.kgc(IrType::FUNC, 0x10, "fun:g".into()).unwrap();
+        m.set(3, f);
+        m.push_frame(4, f, 9);
+        m.set(4, a);
+        let s = m.snapshot(2, 6);
+        assert_eq!(
+            s.entries.iter().map(|e| e.slot).collect::<Vec<_>>(),
+            [1, 3, 4]
+        );
+        assert_eq!(s.frames.len(), 2);
+        t.push_snapshot(s).unwrap();
+        verify(&t).unwrap();
+        assert_eq!(m.pop_frame().map(|f| f.ret_pc), Some(9));
+        assert_eq!(m.get(3), None, "the callee's function slot is gone");
+        assert_eq!(m.get(1), Some(b));
+        assert_eq!(m.pop_frame(), None, "the entry frame stays");
+        assert_eq!(
+            m.snapshot(2, 1).entries.len(),
+            0,
+            "only slots below the top"
+        );
     }
 }

@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 use core::mem::offset_of;
 
 use crate::bytecode::{Instr, ProtoDesc};
-use crate::gc::heap::{GcHeader, GcObject, Kind};
+use crate::gc::heap::{GcHeader, GcObject, Kind, ALLOC_OVERHEAD};
 use crate::object::Table;
 use crate::value::Value;
 use crate::vm::native::NativeFn;
@@ -78,7 +78,7 @@ pub const OFF_FN_ENV: usize = offset_of!(LuaFunction, env);
 unsafe impl GcObject for LuaFunction {
     const KIND: Kind = Kind::LuaFn;
     fn size(&self) -> usize {
-        core::mem::size_of::<LuaFunction>() + self.upvals.len() * 8
+        core::mem::size_of::<LuaFunction>() + self.upvals.len() * 8 + 2 * ALLOC_OVERHEAD
     }
 }
 
@@ -141,7 +141,7 @@ pub const OFF_UV_V: usize = offset_of!(UpVal, v);
 unsafe impl GcObject for UpVal {
     const KIND: Kind = Kind::UpVal;
     fn size(&self) -> usize {
-        core::mem::size_of::<UpVal>()
+        core::mem::size_of::<UpVal>() + ALLOC_OVERHEAD
     }
 }
 

@@ -5,7 +5,7 @@
 
 use alloc::boxed::Box;
 
-use crate::gc::heap::{GcHeader, GcObject, Heap, Kind};
+use crate::gc::heap::{GcHeader, GcObject, Heap, Kind, ALLOC_OVERHEAD};
 
 /// A Lua string.
 #[repr(C)]
@@ -22,7 +22,7 @@ pub struct LuaStr {
 unsafe impl GcObject for LuaStr {
     const KIND: Kind = Kind::Str;
     fn size(&self) -> usize {
-        core::mem::size_of::<LuaStr>() + self.data.len()
+        core::mem::size_of::<LuaStr>() + self.data.len() + 2 * ALLOC_OVERHEAD
     }
 }
 

@@ -28,7 +28,7 @@ use alloc::vec::Vec;
 use core::mem::offset_of;
 use core::ptr;
 
-use crate::gc::heap::{GcHeader, GcObject, Kind};
+use crate::gc::heap::{GcHeader, GcObject, Kind, ALLOC_OVERHEAD};
 use crate::object::LuaStr;
 use crate::value::{tag, Value};
 
@@ -174,9 +174,15 @@ impl Table {
     /// Bytes owned by this table.
     pub fn footprint(&self) -> usize {
         core::mem::size_of::<Table>()
-            + self.asize as usize * 8
+            + ALLOC_OVERHEAD
+            + if self.arr.is_null() {
+                0
+            } else {
+                self.asize as usize * 8 + ALLOC_OVERHEAD
+            }
             + self.hash.as_ref().map_or(0, |h| {
                 core::mem::size_of::<HashPart>()
+                    + 3 * ALLOC_OVERHEAD
                     + h.entries.capacity() * 16
                     + h.index.capacity() * 5
             })

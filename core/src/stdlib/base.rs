@@ -84,7 +84,7 @@ fn collectgarbage(vm: &mut Vm) -> Result<usize, LuaError> {
     let arg = vm.opt_num(2, 0.0)?;
     match opt {
         b"collect" => {
-            vm.full_gc();
+            vm.full_gc()?;
             vm.ret1(Value::num(0.0))
         }
         b"count" => {
@@ -94,13 +94,20 @@ fn collectgarbage(vm: &mut Vm) -> Result<usize, LuaError> {
         b"step" => {
             // Each step pays `arg` KB (at least a little) of allocation debt; the step
             // reports true when that completed a cycle.
-            let debt = ((arg.max(0.0) as usize) * 1024).max(1024) * vm.heap.stepmul as usize / 100;
+            let kb = (arg.max(0.0) as usize).clamp(1, 1 << 30);
+            let debt = kb
+                .saturating_mul(1024)
+                .saturating_mul(vm.heap.stepmul as usize)
+                / 100;
             let cycles = vm.heap.cycles;
-            vm.heap.total += debt;
-            if vm.heap.should_collect() {
-                vm.full_gc();
-            }
+            vm.heap.total = vm.heap.total.saturating_add(debt);
+            let r = if vm.heap.should_collect() {
+                vm.full_gc()
+            } else {
+                Ok(())
+            };
             vm.heap.account(-(debt as isize));
+            r?;
             vm.ret1(Value::boolean(vm.heap.cycles != cycles))
         }
         b"setpause" => {
@@ -426,40 +433,10 @@ fn tonumber(vm: &mut Vm) -> Result<usize, LuaError> {
     if !(2..=36).contains(&base) {
         return Err(vm.arg_error(2, "base out of range"));
     }
+    // LuaJIT's strtoul-based conversion (sign, 0x in base 16, saturation).
     let s = vm.check_bytes(1)?;
-    let t = trim(s);
-    let (neg, digits) = match t.first() {
-        Some(b'-') => (true, &t[1..]),
-        _ => (false, t),
-    };
-    if digits.is_empty() {
-        return vm.ret1(Value::NIL);
-    }
-    let mut acc: f64 = 0.0;
-    for &c in digits {
-        let d = match c {
-            b'0'..=b'9' => (c - b'0') as i64,
-            b'a'..=b'z' => (c - b'a') as i64 + 10,
-            b'A'..=b'Z' => (c - b'A') as i64 + 10,
-            _ => return vm.ret1(Value::NIL),
-        };
-        if d >= base {
-            return vm.ret1(Value::NIL);
-        }
-        acc = acc * base as f64 + d as f64;
-    }
-    vm.ret1(Value::num(if neg { -acc } else { acc }))
-}
-
-fn trim(s: &[u8]) -> &[u8] {
-    let sp = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-    let start = s.iter().position(|c| !sp(c)).unwrap_or(s.len());
-    let end = s
-        .iter()
-        .rposition(|c| !sp(c))
-        .map(|e| e + 1)
-        .unwrap_or(start);
-    &s[start..end.max(start)]
+    let n = crate::stdlib::string::tonumber_base(s, base as u32);
+    vm.ret1(n.map(Value::num).unwrap_or(Value::NIL))
 }
 
 fn tostring(vm: &mut Vm) -> Result<usize, LuaError> {
@@ -544,30 +521,53 @@ fn loadstring(vm: &mut Vm) -> Result<usize, LuaError> {
     }
 }
 
+/// `load(chunk [, chunkname [, mode [, env]]])` as LuaJIT 2.1 has it: `chunk` is a reader
+/// function or (as 5.2) a string; `env`, if given, becomes the function's environment.
 fn load(vm: &mut Vm) -> Result<usize, LuaError> {
     let f = vm.arg(1);
-    if !f.is_func() {
+    let src: Vec<u8>;
+    let name: String;
+    if f.is_str() || f.is_num() {
+        src = vm.check_bytes(1)?.to_vec();
+        name = match vm.arg(2) {
+            v if v.is_nil() => String::from_utf8_lossy(&src).into_owned(),
+            _ => String::from_utf8_lossy(vm.check_bytes(2)?).into_owned(),
+        };
+    } else if f.is_func() {
+        name = String::from_utf8_lossy(vm.opt_bytes(2, b"=(load)")?).into_owned();
+        let mut buf: Vec<u8> = Vec::new();
+        loop {
+            // A failing reader makes `load` return nil and the error (as LuaJIT does).
+            let piece = match vm.call1(f, &[]) {
+                Ok(p) => p,
+                Err(e) => return load_fail(vm, e),
+            };
+            if piece.is_nil() {
+                break;
+            }
+            if !piece.is_str() {
+                let e = vm.new_str(b"reader function must return a string")?;
+                return load_fail(vm, LuaError::Value(e));
+            }
+            let b = vm.str_bytes(piece);
+            if b.is_empty() {
+                break;
+            }
+            buf.extend_from_slice(b);
+        }
+        src = buf;
+    } else {
         return Err(vm.type_arg_error(1, "function"));
     }
-    let name = String::from_utf8_lossy(vm.opt_bytes(2, b"=(load)")?).into_owned();
-    let mut src: Vec<u8> = Vec::new();
-    loop {
-        let piece = vm.call1(f, &[])?;
-        if piece.is_nil() {
-            break;
-        }
-        if !piece.is_str() {
-            let e = vm.new_str(b"reader function must return a string")?;
-            return load_fail(vm, LuaError::Value(e));
-        }
-        let b = vm.str_bytes(piece);
-        if b.is_empty() {
-            break;
-        }
-        src.extend_from_slice(b);
-    }
+    let env = vm.arg(4);
     match vm.load(&src, &name) {
-        Ok(f) => vm.ret1(f),
+        Ok(func) => {
+            if env.is_table() {
+                // SAFETY: `vm.load` returns a Lua function.
+                unsafe { (*func.ptr::<LuaFunction>()).env = env.ptr() };
+            }
+            vm.ret1(func)
+        }
         Err(e) => load_fail(vm, e),
     }
 }

@@ -59,6 +59,7 @@ impl Fail {
 pub fn lib_error(vm: &mut Vm, e: LibError) -> LuaError {
     match e {
         LibError::Runtime(msg) => vm.rt_error(&msg),
+        LibError::Memory => vm.mem_error(),
         LibError::BadArg { arg, msg } => vm.arg_error(arg, &msg),
     }
 }

@@ -15,8 +15,9 @@
 //! `activelines`; options `S l n u f L`), `getlocal` (read only, by level: names and
 //! values of the active named locals; temporaries and varargs are not listed),
 //! `getmetatable`,
-//! `setmetatable`, `getregistry`, `getfenv`, `setfenv`, `getupvalue`, `setupvalue`,
-//! `upvalueid`, `gethook` (no hook is ever set: returns nothing).
+//! `setmetatable`, `getregistry`, `getfenv`, `setfenv`, `getupvalue`, `setupvalue`
+//! (Lua functions only: a native's upvalues hold the native's private state, which
+//! Lua code must not be able to corrupt), `upvalueid`, `gethook` (no hook is ever set).
 //!
 //! Omitted, so that code testing for them sees `nil` rather than a function that
 //! pretends: `sethook` (the interpreter has no hook points), `setlocal`, `debug.debug`
@@ -523,6 +524,11 @@ fn setupvalue(vm: &mut Vm) -> Result<usize, LuaError> {
     }
     let n = bind::check_int(vm, 2)?;
     let v = vm.check_any(3)?;
+    if native_name(f).is_some() {
+        // A native's upvalues are its private state (a `gmatch` iterator's subject, a
+        // library table); they are readable but not writable from Lua.
+        return Ok(0);
+    }
     match upvalue_ref(f, n) {
         Some((name, ptr)) => {
             // SAFETY: see `upvalue_ref`.

@@ -6,7 +6,8 @@
 //! - [`LibError::Runtime`] is `luaL_error`: the VM binding prefixes the message with the
 //!   calling Lua function's position (`file:line: `), as `luaL_where(L, 1)` does;
 //! - [`LibError::BadArg`] is `luaL_argerror`: the binding words it as
-//!   `bad argument #n to 'name' (message)`, naming the library function.
+//!   `bad argument #n to 'name' (message)`, naming the library function;
+//! - [`LibError::Memory`] is an allocation failure ("not enough memory", no position).
 //!
 //! A callback's own error type must be constructible from a `LibError`
 //! (`From<LibError>`), so an engine can return either kind through one `Result`.
@@ -20,6 +21,9 @@ use alloc::string::String;
 pub enum LibError {
     /// `luaL_error(L, msg)`: a message that the caller's position will prefix.
     Runtime(Cow<'static, str>),
+    /// Out of memory (a result too large to build): the VM's own "not enough memory"
+    /// error, which carries no position.
+    Memory,
     /// `luaL_argerror(L, arg, msg)`: argument `arg` (1-based) of the function is bad.
     BadArg {
         /// 1-based argument number.
@@ -62,6 +66,7 @@ impl LibError {
     pub fn message(&self, fname: &str, position: &str) -> String {
         match self {
             LibError::Runtime(msg) => format!("{position}{msg}"),
+            LibError::Memory => String::from("not enough memory"),
             LibError::BadArg { arg, msg } => {
                 format!("{position}bad argument #{arg} to '{fname}' ({msg})")
             }
@@ -73,6 +78,7 @@ impl core::fmt::Display for LibError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             LibError::Runtime(msg) => f.write_str(msg),
+            LibError::Memory => f.write_str("not enough memory"),
             LibError::BadArg { arg, msg } => write!(f, "bad argument #{arg} to '?' ({msg})"),
         }
     }

@@ -6,12 +6,14 @@
 //! flags enabled, in LuaJIT's order), and the parameters of `jit.opt.start`, parsed and
 //! checked by [`crate::jit::params::Params`] with LuaJIT's error wording; `hotloop`
 //! reaches the interpreter's hot counters at once ([`Vm::hotloop`]). The state lives
-//! in one [`JitState`] shared by the module's functions; the trace compiler reads its
-//! switches from there when it is wired in.
+//! in one [`JitState`] shared by the module's functions and is handed to the trace engine
+//! ([`crate::jit::engine`]), which stays dormant until a script or the command line asks
+//! for it: `jit.on()`, `jit.opt.start(...)` (`-O`), `require("jit.v").start()` (`-jv`) or
+//! `require("jit.dump").start()` (`-jdump`) wake it; `jit.off()` stops it; `jit.flush()`
+//! forgets every trace.
 //!
-//! What is accepted without effect until the trace compiler is wired to it: per-function
-//! `jit.on(f)`/`jit.off(f)`, `jit.flush(...)` (there is no trace cache yet), and
-//! `jit.attach(handler, event)` (no trace events are produced yet).
+//! What is accepted without effect: per-function `jit.on(f)`/`jit.off(f)` and
+//! `jit.attach(handler, event)` (no trace events are delivered to Lua yet).
 //!
 //! `jit.version` is LuaJIT's ("LuaJIT 2.1.0-beta3", `version_num` 20100), so scripts
 //! and harnesses that test for the LuaJIT 2.1 API take the same paths; `jit.arch` names
@@ -20,6 +22,7 @@
 use alloc::vec::Vec;
 
 use super::bind;
+use crate::jit::engine;
 use crate::jit::params::Params;
 use crate::value::Value;
 use crate::vm::{LuaError, NativeFn, Vm};
@@ -105,6 +108,18 @@ fn open_with(vm: &mut Vm, state: Value) -> Result<(), LuaError> {
             bind::set_field(vm, jit, k, s)?;
         }
         bind::set_field(vm, jit, "version_num", Value::num(VERSION_NUM))?;
+        for (name, f) in [("v", v_start as NativeFn), ("dump", dump_start as NativeFn)] {
+            let m = vm.new_table(0, 2)?;
+            vm.roots.push(m);
+            let fv = vm.new_native(f, "start", &[state]);
+            let r = bind::set_field(vm, m, "start", fv)
+                .and_then(|_| bind::set_field(vm, m, "on", fv))
+                .and_then(|_| {
+                    crate::stdlib::package::register_loaded(vm, &alloc::format!("jit.{name}"), m)
+                });
+            vm.roots.pop();
+            r?;
+        }
         vm.set_global("jit", jit)
     })();
     vm.roots.pop();
@@ -132,7 +147,32 @@ fn check_target(vm: &mut Vm) -> Result<bool, LuaError> {
 fn set_enabled(vm: &mut Vm, on: bool) -> Result<usize, LuaError> {
     if check_target(vm)? {
         with_state(vm, |s| s.enabled = on);
+        engine::set_enabled(vm, on);
     }
+    Ok(0)
+}
+
+/// Wakes the trace engine with the module's parameters (the JIT is dormant until a
+/// script or the command line asks for it, see `jit/engine.rs`).
+fn wake(vm: &mut Vm) {
+    let state = with_state(vm, |s| s.clone()).unwrap_or_default();
+    engine::engine(vm).params = state.params;
+    engine::set_enabled(vm, state.enabled);
+    // Start every loop's count afresh with the current `hotloop`.
+    vm.hotcount = [vm.hotloop; 64];
+}
+
+/// `require("jit.v").start()` (`-jv`): a line per trace event.
+fn v_start(vm: &mut Vm) -> Result<usize, LuaError> {
+    wake(vm);
+    engine::engine(vm).verbose = true;
+    Ok(0)
+}
+
+/// `require("jit.dump").start()` (`-jdump`): bytecode, IR and machine code of each trace.
+fn dump_start(vm: &mut Vm) -> Result<usize, LuaError> {
+    wake(vm);
+    engine::engine(vm).dump = true;
     Ok(0)
 }
 
@@ -145,7 +185,11 @@ fn jit_off(vm: &mut Vm) -> Result<usize, LuaError> {
 }
 
 fn jit_flush(vm: &mut Vm) -> Result<usize, LuaError> {
-    check_target(vm)?;
+    if check_target(vm)? {
+        if let Some(e) = vm.jit.as_mut() {
+            e.flush();
+        }
+    }
     Ok(0)
 }
 
@@ -200,6 +244,7 @@ fn opt_start(vm: &mut Vm) -> Result<usize, LuaError> {
     }
     vm.hotloop = params.hotloop.clamp(1, u32::from(u16::MAX)) as u16;
     with_state(vm, |s| s.params = params);
+    wake(vm);
     Ok(0)
 }
 

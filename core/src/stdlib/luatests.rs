@@ -151,3 +151,30 @@ fn debug_library() {
 fn jit_module() {
     check_file(include_str!("testdata/lua_jit.txt"));
 }
+
+/// Results that would exceed the memory limit are "not enough memory" errors, raised
+/// before the memory is taken.
+#[test]
+fn string_results_respect_the_memory_limit() {
+    let mut vm = Vm::new();
+    crate::stdlib::open_libs(&mut vm).unwrap();
+    vm.set_memory_limit(Some(8 << 20));
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let sink = out.clone();
+    vm.set_output(alloc::boxed::Box::new(move |b: &[u8]| {
+        sink.borrow_mut().extend_from_slice(b)
+    }));
+    let src = r#"
+        local s = ("x"):rep(10000)
+        print(pcall(string.gsub, s, "", ("y"):rep(10000)))
+        print(pcall(string.rep, s, 100000))
+        print(pcall(string.rep, "x", 2^30, "yy"))
+        print(#s:gsub("x", "yy"))
+    "#;
+    let f = vm.load(src.as_bytes(), "@test").unwrap();
+    vm.call(f, &[], None).unwrap();
+    assert_eq!(
+        String::from_utf8(out.borrow().clone()).unwrap(),
+        "false\tnot enough memory\nfalse\tnot enough memory\nfalse\tnot enough memory\n20000\n"
+    );
+}

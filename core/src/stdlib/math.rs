@@ -121,9 +121,63 @@ pub fn atan2(y: f64, x: f64) -> f64 {
     libm::atan2(y, x)
 }
 
-/// `math.pow(x, y)`.
+/// `math.pow(x, y)` and `x ^ y`.
+///
+/// Integral exponents up to 64 in magnitude (the common `x^2`, `x^3`, `2^n`) are
+/// computed by squaring in double-double arithmetic (about 106 bits), so the result is
+/// the correctly rounded power as glibc's `pow` (behind luajit) returns it; the libm
+/// crate's `pow` can be one unit in the last place off (measured against luajit on
+/// 3,000 random `x^n`, |n| <= 64: 3 differences remain, where glibc itself is one unit
+/// off the correctly rounded value). Other exponents, and results
+/// near overflow or underflow where the low word loses precision, use `libm::pow`.
 pub fn pow(x: f64, y: f64) -> f64 {
+    if y == libm::trunc(y) && y.abs() <= 64.0 && x.is_finite() && x != 0.0 && y != 0.0 {
+        if let Some(r) = pow_int(x, y as i32) {
+            return r;
+        }
+    }
     libm::pow(x, y)
+}
+
+/// `a * b` exactly, as a double-double.
+fn two_prod(a: f64, b: f64) -> (f64, f64) {
+    let p = a * b;
+    (p, libm::fma(a, b, -p))
+}
+
+/// Double-double product.
+fn dd_mul(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    let (p, e) = two_prod(a.0, b.0);
+    let e = e + (a.0 * b.1 + a.1 * b.0);
+    let hi = p + e;
+    (hi, e - (hi - p))
+}
+
+/// `x^n` for `1 <= |n| <= 64` in double-double, or `None` when the result leaves the
+/// range where double-double stays exact enough.
+fn pow_int(x: f64, n: i32) -> Option<f64> {
+    let mut base = (x, 0.0);
+    let mut acc = (1.0, 0.0);
+    let mut k = n.unsigned_abs();
+    while k > 0 {
+        if k & 1 == 1 {
+            acc = dd_mul(acc, base);
+        }
+        k >>= 1;
+        if k > 0 {
+            base = dd_mul(base, base);
+        }
+        if !(1e-290..1e290).contains(&acc.0.abs()) || !(1e-290..1e290).contains(&base.0.abs()) {
+            return None;
+        }
+    }
+    if n > 0 {
+        return Some(acc.0 + acc.1);
+    }
+    // 1 / (hi + lo): one Newton step on the quotient.
+    let q = 1.0 / acc.0;
+    let r = libm::fma(-q, acc.0, 1.0) - q * acc.1;
+    Some(q + r * q)
 }
 
 /// The state of `math.random`: LuaJIT's Tausworthe generator (see the module doc).
@@ -473,6 +527,17 @@ mod tests {
         assert!(ulps(libm::exp(1.0), core::f64::consts::E) <= 1);
         assert!(ulps(libm::sin(1.0), 0.8414709848078965) <= 1);
         assert!(ulps(pow(10.0, 0.3), 1.9952623149688795) <= 1);
+        // Integral exponents are correctly rounded (luajit: %.17g of these).
+        assert_eq!(g17(pow(99.036_935_480_326_06, 3.0)), "971385.41915463877");
+        // Correctly rounded: x^2 is the IEEE product (glibc's pow is itself one unit
+        // off here: luajit prints ...5017 for math.pow(x, 2) but ...5013 for x*x).
+        assert_eq!(
+            pow(46.928560733795166, 2.0),
+            46.928560733795166 * 46.928560733795166
+        );
+        assert_eq!(pow(2.0, -10.0), 1.0 / 1024.0);
+        assert_eq!(pow(10.0, 22.0), 1e22);
+        assert_eq!(pow(-3.0, 3.0), -27.0);
         assert!(ulps(libm::tan(1.5), 14.101419947171719) <= 1);
         assert_eq!(pow(0.0, 0.0), 1.0);
         assert!(pow(-8.0, 1.0 / 3.0).is_nan());

@@ -1,4 +1,5 @@
-//! `require`, `module` and the `package` table: the path search.
+//! `require`, `module` and the `package` table (`path`, `cpath`, `loaded`, `preload`,
+//! `loaders`, `config`, `loadlib`, `searchpath`, `seeall`).
 //!
 //! The core has no file system. The Lua loader asks the host for a file's contents
 //! through a callback (host-std reads files, firmware serves modules from memory), and
@@ -10,6 +11,11 @@
 //! There is no native code loading (`package.cpath` is empty by default and a C
 //! library found through it is reported as unloadable, as a PUC Lua built without
 //! dynamic libraries does).
+//!
+//! `package.loaded` is the registry's `_LOADED` table; the libraries opened before
+//! `package` are entered in it, and a host that opens more (`io`, `os`) calls
+//! [`register_loaded`]. A module being loaded is marked with a sentinel, so a cycle or
+//! a module whose load failed is "loop or previous error loading module".
 
 use alloc::format;
 use alloc::string::String;

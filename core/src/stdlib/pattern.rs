@@ -137,6 +137,19 @@ impl Captures {
     }
 }
 
+/// A decoded single-character class.
+#[derive(Debug, Clone, Copy)]
+enum Class {
+    /// `.`
+    Any,
+    /// A literal byte.
+    Byte(u8),
+    /// `%x`: a named class (or an escaped literal).
+    Named(u8),
+    /// `[...]`: the set from `pat[p]` (the `[`) to `pat[ec]` (the `]`).
+    Set { p: usize, ec: usize },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CapLen {
     Unfinished,
@@ -146,6 +159,7 @@ enum CapLen {
 
 /// Is `c` in the C-locale class named by the letter `cl` (`a c d g l p s u w x z`,
 /// upper case complements)? Any other `cl` matches itself literally.
+#[inline]
 fn match_class(c: u8, cl: u8) -> bool {
     let res = match cl.to_ascii_lowercase() {
         b'a' => c.is_ascii_alphabetic(),
@@ -237,13 +251,19 @@ impl<'a> Matcher<'a> {
         self.pat.get(p).copied().unwrap_or(0)
     }
 
-    #[inline]
+    #[inline(always)]
     fn step(&mut self) -> Result<(), PatternError> {
+        self.charge(1)
+    }
+
+    /// Account `n` single-character tests against the budget.
+    #[inline(always)]
+    fn charge(&mut self, n: u64) -> Result<(), PatternError> {
         if self.budget.is_some() {
-            if self.steps_left == 0 {
+            if self.steps_left < n {
                 return Err(PatternError::TooComplex);
             }
-            self.steps_left -= 1;
+            self.steps_left -= n;
         }
         Ok(())
     }
@@ -264,6 +284,7 @@ impl<'a> Matcher<'a> {
     }
 
     /// The offset just after the single-character class starting at `p`.
+    #[inline]
     fn class_end(&self, mut p: usize) -> Result<usize, PatternError> {
         let c = self.pc(p);
         p += 1;
@@ -300,6 +321,7 @@ impl<'a> Matcher<'a> {
 
     /// Does `c` belong to the set `pat[p..=ec]`, where `pat[p]` is `[` and `pat[ec]`
     /// is the closing `]`?
+    #[inline]
     fn match_bracket_class(&self, c: u8, mut p: usize, ec: usize) -> bool {
         let mut sig = true;
         if self.pc(p + 1) == b'^' {
@@ -329,21 +351,36 @@ impl<'a> Matcher<'a> {
         !sig
     }
 
-    /// Does subject byte `c` match the single-character class `pat[p..ep]`?
-    fn single_match(&self, c: u8, p: usize, ep: usize) -> bool {
+    /// The single-character class `pat[p..ep]`, decoded once for repeated tests.
+    #[inline(always)]
+    fn class_at(&self, p: usize, ep: usize) -> Class {
         match self.pc(p) {
-            b'.' => true,
-            L_ESC => match_class(c, self.pc(p + 1)),
-            b'[' => self.match_bracket_class(c, p, ep - 1),
-            pc => pc == c,
+            b'.' => Class::Any,
+            L_ESC => Class::Named(self.pc(p + 1)),
+            b'[' => Class::Set { p, ec: ep - 1 },
+            c => Class::Byte(c),
         }
     }
 
-    /// `s` matches class `pat[p..ep]` and is inside the subject.
-    #[inline]
-    fn single_at(&mut self, s: usize, p: usize, ep: usize) -> Result<bool, PatternError> {
+    /// Does subject byte `c` belong to `class`?
+    #[inline(always)]
+    fn class_matches(&self, class: Class, c: u8) -> bool {
+        match class {
+            Class::Any => true,
+            Class::Byte(b) => b == c,
+            Class::Named(cl) => match_class(c, cl),
+            Class::Set { p, ec } => self.match_bracket_class(c, p, ec),
+        }
+    }
+
+    /// Subject offset `s` is inside the subject and matches `class` (one step).
+    #[inline(always)]
+    fn single_at(&mut self, s: usize, class: Class) -> Result<bool, PatternError> {
         self.step()?;
-        Ok(s < self.src.len() && self.single_match(self.src[s], p, ep))
+        Ok(match self.src.get(s) {
+            Some(&c) => self.class_matches(class, c),
+            None => false,
+        })
     }
 
     fn match_balance(&self, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
@@ -368,14 +405,38 @@ impl<'a> Matcher<'a> {
         Ok(None)
     }
 
-    fn max_expand(&mut self, s: usize, p: usize, ep: usize) -> Result<Option<usize>, PatternError> {
-        let mut i = 0usize;
-        while self.single_at(s + i, p, ep)? {
-            i += 1;
+    /// True when `do_match(s, p)` would certainly fail at once, without recursing: the
+    /// pattern continues with a plain byte that must appear exactly once and the
+    /// subject does not have it at `s`. This saves a call per backtracking step of
+    /// `.*x` and `.-x`; it applies only where that call could not have reached the
+    /// depth limit, so errors are raised exactly where the full matcher raises them.
+    #[inline(always)]
+    fn quick_reject(&mut self, s: usize, p: usize) -> Result<bool, PatternError> {
+        let c = self.pc(p);
+        if c == 0 || b"()%[.$".contains(&c) || b"*-?".contains(&self.pc(p + 1)) {
+            return Ok(false);
         }
+        if self.depth >= MAX_DEPTH {
+            return Ok(false);
+        }
+        self.step()?;
+        Ok(self.src.get(s) != Some(&c))
+    }
+
+    fn max_expand(&mut self, s: usize, p: usize, ep: usize) -> Result<Option<usize>, PatternError> {
+        // Count the repetitions in one tight scan (its steps charged at once).
+        let class = self.class_at(p, ep);
+        let rest = self.src.get(s..).unwrap_or(&[]);
+        let mut i = rest
+            .iter()
+            .take_while(|&&c| self.class_matches(class, c))
+            .count();
+        self.charge(i as u64 + 1)?;
         // Try the rest with the most repetitions first.
         loop {
-            if let Some(res) = self.do_match(s + i, ep + 1)? {
+            if self.quick_reject(s + i, ep + 1)? {
+                // The rest cannot match here.
+            } else if let Some(res) = self.do_match(s + i, ep + 1)? {
                 return Ok(Some(res));
             }
             if i == 0 {
@@ -391,11 +452,14 @@ impl<'a> Matcher<'a> {
         p: usize,
         ep: usize,
     ) -> Result<Option<usize>, PatternError> {
+        let class = self.class_at(p, ep);
         loop {
-            if let Some(res) = self.do_match(s, ep + 1)? {
+            if self.quick_reject(s, ep + 1)? {
+                // The rest cannot match here.
+            } else if let Some(res) = self.do_match(s, ep + 1)? {
                 return Ok(Some(res));
             }
-            if self.single_at(s, p, ep)? {
+            if self.single_at(s, class)? {
                 s += 1;
             } else {
                 return Ok(None);
@@ -502,7 +566,7 @@ impl<'a> Matcher<'a> {
                 }
                 _ => {
                     let ep = self.class_end(p)?;
-                    let m = self.single_at(s, p, ep)?;
+                    let m = self.single_at(s, self.class_at(p, ep))?;
                     match self.pc(ep) {
                         b'?' => {
                             if m {

@@ -1,5 +1,5 @@
-//! The `string` library: byte-slice algorithms of the simple functions, with LuaJIT
-//! 2.1's index rules.
+//! The `string` library: the natives (`open`), the string metatable, and the
+//! byte-slice algorithms of the simple functions, with LuaJIT 2.1's index rules.
 //!
 //! Invariants and choices:
 //! - Strings are byte strings; case mapping and classes use the C locale (ASCII only).
@@ -9,8 +9,17 @@
 //! - Results that would exceed [`MAX_STR_LEN`] bytes are the error "not enough memory",
 //!   raised before anything is allocated (LuaJIT's `LJ_MAX_STR` check).
 //!
-//! The pattern functions live in [`super::strsearch`], `string.format` in
-//! [`super::strformat`].
+//! - The string metatable has only `__index` (the library table), as in LuaJIT, so
+//!   `("x"):upper()` works and strings have no other metamethods.
+//! - `string.dump` is always "unable to dump given function": crescent has no bytecode
+//!   format to write.
+//! - Natives keep every Lua value they need rooted across calls back into Lua
+//!   (captures and replacement values travel as call arguments; subject, pattern and
+//!   format strings are the native's own arguments).
+//!
+//! The pattern functions' engines live in [`super::strsearch`], `string.format`'s in
+//! [`super::strformat`]; `tonumber(s, base)` ([`tonumber_base`]) is here because it is
+//! a string conversion (the base library calls it).
 
 use alloc::vec::Vec;
 
@@ -33,7 +42,7 @@ pub const MAX_BYTE_RESULTS: usize = 8000;
 
 /// The error for a result too large to build.
 pub fn too_large() -> LibError {
-    LibError::runtime("not enough memory")
+    LibError::Memory
 }
 
 /// The byte range `[start, end)` that `string.sub(s, i, j)` selects in a string of
@@ -444,6 +453,16 @@ impl Replacer for LuaReplacer<'_> {
     }
 }
 
+/// The longest string a native may build: [`MAX_STR_LEN`], or less when the VM's
+/// memory limit leaves less room.
+fn result_budget(vm: &Vm) -> usize {
+    let room = match vm.heap.limit {
+        Some(limit) => limit.saturating_sub(vm.heap.total),
+        None => usize::MAX,
+    };
+    room.min(MAX_STR_LEN)
+}
+
 fn str_gsub(vm: &mut Vm) -> Result<usize, LuaError> {
     let s = bind::check_bytes(vm, 1)?;
     let p = bind::check_bytes(vm, 2)?;
@@ -453,16 +472,17 @@ fn str_gsub(vm: &mut Vm) -> Result<usize, LuaError> {
     } else {
         Some(bind::check_int(vm, 4)?)
     };
+    let max_len = result_budget(vm);
     let (out, n) = if repl.is_str() || repl.is_num() {
         let r = bind::check_bytes(vm, 3)?;
-        gsub(s, p, &mut StrReplacer(r), max_n).map_err(|e| bind::lib_error(vm, e))?
+        gsub(s, p, &mut StrReplacer(r), max_n, max_len).map_err(|e| bind::lib_error(vm, e))?
     } else if repl.is_table() || repl.is_func() {
         let mut r = LuaReplacer {
             vm: &mut *vm,
             repl,
             is_table: repl.is_table(),
         };
-        gsub(s, p, &mut r, max_n).map_err(|e| e.raise(vm))?
+        gsub(s, p, &mut r, max_n, max_len).map_err(|e| e.raise(vm))?
     } else {
         return Err(vm.arg_error(3, "string/function/table expected"));
     };

@@ -224,12 +224,15 @@ impl Replacer for StrReplacer<'_> {
 
 /// `string.gsub(s, pat, repl, max_n)`: the new string and the number of matches
 /// replaced. `max_n` of `None` means unlimited (LuaJIT's default is `len + 1`, which
-/// no count of matches can reach).
+/// no count of matches can reach). A result longer than `max_len` bytes is the error
+/// "not enough memory", raised as soon as the output passes it (replacements can make
+/// the result far larger than the subject: `("x"):rep(1e6):gsub("", big)`).
 pub fn gsub<R: Replacer>(
     s: &[u8],
     pat: &[u8],
     repl: &mut R,
     max_n: Option<i32>,
+    max_len: usize,
 ) -> Result<(Vec<u8>, usize), R::Error> {
     let (anchor, p0) = if pat.first() == Some(&b'^') {
         (true, 1)
@@ -249,6 +252,9 @@ pub fn gsub<R: Replacer>(
         if let Some(e) = e {
             n += 1;
             repl.replace(&m, src, e, &mut out)?;
+            if out.len() > max_len {
+                return Err(super::string::too_large().into());
+            }
         }
         match e {
             Some(e) if e > src => src = e, // non-empty match: skip it
@@ -263,6 +269,9 @@ pub fn gsub<R: Replacer>(
         }
     }
     out.extend_from_slice(&s[src..]);
+    if out.len() > max_len {
+        return Err(super::string::too_large().into());
+    }
     Ok((out, n))
 }
 
@@ -313,6 +322,7 @@ mod tests {
             p.as_bytes(),
             &mut StrReplacer(r.as_bytes()),
             max,
+            usize::MAX,
         )?;
         Ok((String::from_utf8(out).unwrap(), n))
     }
@@ -466,6 +476,21 @@ mod tests {
     }
 
     #[test]
+    fn gsub_output_is_bounded() {
+        let big = "y".repeat(1000);
+        let r = gsub(
+            b"xxxxxxxxxx",
+            b"",
+            &mut StrReplacer(big.as_bytes()),
+            None,
+            5000,
+        );
+        assert_eq!(r.unwrap_err(), super::super::string::too_large());
+        let r = gsub(b"xxxx", b"", &mut StrReplacer(big.as_bytes()), None, 5004);
+        assert_eq!(r.unwrap().0.len(), 5004);
+    }
+
+    #[test]
     fn gsub_string_errors() {
         assert_eq!(
             gs("hello", "l", "%2", None).unwrap_err(),
@@ -517,12 +542,20 @@ mod tests {
             b"%$(%w+)",
             &mut Table(&[("name", Some("Ann")), ("age", Some("7"))]),
             None,
+            usize::MAX,
         )
         .unwrap();
         assert_eq!((out.as_slice(), n), (&b"Ann is 7"[..], 2));
-        let (out, n) = gsub(b"abc", b".", &mut Table(&[("a", Some("1"))]), None).unwrap();
+        let (out, n) = gsub(
+            b"abc",
+            b".",
+            &mut Table(&[("a", Some("1"))]),
+            None,
+            usize::MAX,
+        )
+        .unwrap();
         assert_eq!((out.as_slice(), n), (&b"1bc"[..], 3));
-        let e = gsub(b"hello", b"l", &mut Table(&[("l", None)]), None).unwrap_err();
+        let e = gsub(b"hello", b"l", &mut Table(&[("l", None)]), None, usize::MAX).unwrap_err();
         assert_eq!(e.to_string(), "invalid replacement value (a table)");
     }
 
@@ -597,7 +630,7 @@ mod tests {
                     v.join(",")
                 }
             };
-            let gsub_got = match gsub(&s, &p, &mut StrReplacer(b"<%0>"), None) {
+            let gsub_got = match gsub(&s, &p, &mut StrReplacer(b"<%0>"), None, usize::MAX) {
                 Err(e) => alloc::format!("E:{e}"),
                 Ok((out, n)) => {
                     let mut v = String::new();

@@ -1,4 +1,5 @@
-//! The `table` library: `sort` and `concat` as engines over a table accessor.
+//! The `table` library: `sort` and `concat` as engines over a table accessor, and the
+//! natives (LuaJIT 2.1's set: 5.1's functions plus `move`).
 //!
 //! `sort` is PUC Lua 5.1's quicksort (`auxsort`) step for step, with LuaJIT's bounds
 //! on the partition scans, so the sequence of comparator calls and element moves is
@@ -13,6 +14,10 @@
 //! `lua_rawgeti`/`lua_rawseti`), and the comparator is fallible, so errors raised by a
 //! Lua comparator or by `__lt` propagate out unchanged. Native recursion is bounded:
 //! only the smaller partition recurses, so the depth is at most log2(n) + 1.
+//!
+//! Raw or not: `insert`, `sort`, `concat` and `maxn` use raw access (they are C in
+//! LuaJIT); `remove`, `move` and `foreachi` index normally, honouring `__index` and
+//! `__newindex`, because LuaJIT writes them in Lua. `#t` is the raw border.
 
 use alloc::vec::Vec;
 
@@ -36,6 +41,15 @@ pub trait SortAccess {
 
     /// Is `a` less than `b`? The comparator function if one was given, else `<`.
     fn less(&mut self, a: &Self::Value, b: &Self::Value) -> Result<bool, Self::Error>;
+
+    /// Called where `sort` holds no element except `live`: values fetched before
+    /// this point are no longer used. A host whose values need rooting while a
+    /// comparator runs (a garbage-collected VM) roots what `get` returns and releases it
+    /// here, keeping only `live`, so rooting stays bounded however long a scan runs.
+    fn checkpoint(&mut self, live: &[&Self::Value]) -> Result<(), Self::Error> {
+        let _ = live;
+        Ok(())
+    }
 }
 
 fn invalid_order() -> LibError {
@@ -49,6 +63,7 @@ pub fn sort<A: SortAccess>(t: &mut A, n: i64) -> Result<(), A::Error> {
 
 fn auxsort<A: SortAccess>(t: &mut A, mut l: i64, mut u: i64) -> Result<(), A::Error> {
     while l < u {
+        t.checkpoint(&[])?;
         // Sort a[l], a[(l+u)/2] and a[u].
         let al = t.get(l)?;
         let au = t.get(u)?;
@@ -85,6 +100,7 @@ fn auxsort<A: SortAccess>(t: &mut A, mut l: i64, mut u: i64) -> Result<(), A::Er
         loop {
             // Repeat ++i until a[i] >= P.
             let ai = loop {
+                t.checkpoint(&[&pivot])?;
                 i += 1;
                 let ai = t.get(i)?;
                 if !t.less(&ai, &pivot)? {
@@ -96,6 +112,7 @@ fn auxsort<A: SortAccess>(t: &mut A, mut l: i64, mut u: i64) -> Result<(), A::Er
             };
             // Repeat --j until a[j] <= P.
             let aj = loop {
+                t.checkpoint(&[&pivot, &ai])?;
                 j -= 1;
                 let aj = t.get(j)?;
                 if !t.less(&pivot, &aj)? {
@@ -227,6 +244,10 @@ fn tab_insert(vm: &mut Vm) -> Result<usize, LuaError> {
                 let prev = vm.raw_geti(t, i - 1);
                 vm.raw_seti(t, i, prev);
                 i -= 1;
+                if i % 4096 == 0 {
+                    // A far-off position moves many slots: honour the memory limit.
+                    vm.check_mem(0)?;
+                }
             }
             (pos, vm.arg(3))
         }
@@ -328,11 +349,15 @@ fn tab_foreachi(vm: &mut Vm) -> Result<usize, LuaError> {
     Ok(0)
 }
 
-/// `table.sort`'s access to the table and the comparator.
+/// `table.sort`'s access to the table and the comparator. Every element fetched is
+/// pushed on the VM stack above `base`, so it stays rooted while a comparator runs (the
+/// comparator may remove it from the table and trigger a collection); `checkpoint`
+/// releases what the engine no longer holds.
 struct VmSort<'v> {
     vm: &'v mut Vm,
     t: Value,
     comp: Value,
+    base: usize,
 }
 
 impl SortAccess for VmSort<'_> {
@@ -340,7 +365,18 @@ impl SortAccess for VmSort<'_> {
     type Error = Fail;
 
     fn get(&mut self, i: i64) -> Result<Value, Fail> {
-        Ok(self.vm.raw_geti(self.t, i))
+        let v = self.vm.raw_geti(self.t, i);
+        self.vm.push(v)?;
+        Ok(v)
+    }
+
+    fn checkpoint(&mut self, live: &[&Value]) -> Result<(), Fail> {
+        let above = self.vm.stack_top() - self.base;
+        self.vm.pop(above);
+        for &&v in live {
+            self.vm.push(v)?;
+        }
+        Ok(())
     }
 
     fn set(&mut self, i: i64, v: Value) -> Result<(), Fail> {
@@ -369,11 +405,13 @@ fn tab_sort(vm: &mut Vm) -> Result<usize, LuaError> {
         return Err(vm.type_arg_error(2, "function"));
     }
     let n = len_of(vm, t);
+    let base = vm.stack_top();
     let r = sort(
         &mut VmSort {
             vm: &mut *vm,
             t,
             comp,
+            base,
         },
         n,
     );

@@ -111,7 +111,8 @@ impl Vm {
         let mut fv = self.th().stack[func];
         if !fv.is_func() {
             let h = self.metamethod(fv, Tm::Call);
-            if h.is_nil() {
+            // As 5.1's `tryfuncTM`: only a function handler makes a value callable.
+            if !h.is_func() {
                 let reg = match self.th().frames.last() {
                     Some(f) if f.kind == FrameKind::Lua && func >= f.base => {
                         Some((func - f.base) as u32)
@@ -411,6 +412,15 @@ impl Vm {
         self.ccalls -= 1;
         self.th_mut().nny -= 1;
         self.gc_ok = gc_ok;
+        if r.is_err() && self.ccalls > 0 {
+            // A native called us and may handle the error itself: give it back a
+            // consistent stack (the outermost call leaves the frames for the host's
+            // traceback; the host then resets the stack).
+            self.close_upvals(func);
+            let th = self.th_mut();
+            th.frames.truncate(stop);
+            th.top = func;
+        }
         r
     }
 }

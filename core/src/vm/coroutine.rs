@@ -50,10 +50,11 @@ impl Vm {
         // SAFETY: a thread value points to a live thread.
         let status = unsafe { (*cp).status };
         if status != CoStatus::Suspended {
-            let msg: &[u8] = if status == CoStatus::Dead {
-                b"cannot resume dead coroutine"
-            } else {
-                b"cannot resume non-suspended coroutine"
+            // LuaJIT's wording.
+            let msg: &[u8] = match status {
+                CoStatus::Dead => b"cannot resume dead coroutine",
+                CoStatus::Running => b"cannot resume running coroutine",
+                _ => b"cannot resume non-suspended coroutine",
             };
             return Ok(Err(self.str_unchecked(msg)));
         }

@@ -27,11 +27,17 @@ impl Vm {
     /// limit. `top` is the end of the running frame's registers.
     #[inline(never)]
     pub(crate) fn gc_safe_point(&mut self, top: usize) -> Result<(), LuaError> {
+        // Mark the whole register window, but give `top` back afterwards: after a call
+        // with open results (`C == 0`) it ends those results, and the next instruction
+        // (`CALL`/`RETURN`/`SETLIST` with `B == 0`) reads it.
         let th = self.th_mut();
+        let saved_top = th.top;
         if th.top < top {
             th.top = top;
         }
-        self.full_gc();
+        let r = self.full_gc();
+        self.th_mut().top = saved_top;
+        r?;
         if self.heap.over_limit(0) {
             return Err(self.mem_error());
         }
@@ -150,13 +156,16 @@ impl Vm {
         }
         macro_rules! hot {
             () => {{
-                let h = ((proto as usize >> 4) ^ pc) & 63;
+                let h = crate::vm::hot_index(proto, pc);
                 let c = self.hotcount[h];
                 if c <= 1 {
                     self.hotcount[h] = self.hotloop;
                     savepc!();
                     let hook = self.hot_hook;
-                    hook(self, proto, pc);
+                    if let Some(npc) = hook(self, proto, pc) {
+                        // A trace ran and exited: continue where its snapshot says.
+                        pc = npc;
+                    }
                     reload!();
                 } else {
                     self.hotcount[h] = c - 1;
@@ -276,6 +285,19 @@ impl Vm {
                                 if !slot.is_nil() || tb.meta.is_null() {
                                     *slot = v;
                                     done = true;
+                                }
+                            }
+                        } else if key.is_str() {
+                            // An existing field of the small string map.
+                            let sp = key.ptr::<crate::object::LuaStr>();
+                            for j in 0..tb.nskeys as usize {
+                                if tb.skeys[j] == sp {
+                                    if !tb.svals[j].is_nil() || tb.meta.is_null() {
+                                        tb.svals[j] = v;
+                                        tb.mm_absent = 0;
+                                        done = true;
+                                    }
+                                    break;
                                 }
                             }
                         }
@@ -489,7 +511,7 @@ impl Vm {
                     };
                     savepc!();
                     let fv = r!(a);
-                    if !fv.is_func() && self.metamethod(fv, Tm::Call).is_nil() {
+                    if !fv.is_func() && !self.metamethod(fv, Tm::Call).is_func() {
                         return Err(self.op_error(fv, "call", Some(a as u32)));
                     }
                     // Close upvalues, move the callee and its arguments down over this
@@ -609,6 +631,13 @@ impl Vm {
                 Op::TFORCALL => {
                     let a = i.a() as usize;
                     let cb = base + a + 3;
+                    // The call slots may lie past the frame's registers (a one-variable
+                    // loop reserves only one slot above the control registers).
+                    if cb + 3 > unsafe { (&*th).stack.len() } {
+                        savepc!();
+                        self.ensure_stack(cb + 3)?;
+                        reload!();
+                    }
                     setr!(a + 3, r!(a));
                     setr!(a + 4, r!(a + 1));
                     setr!(a + 5, r!(a + 2));

@@ -68,7 +68,7 @@ pub fn arith_num(op: Tm, a: f64, b: f64) -> f64 {
         Tm::Mul => a * b,
         Tm::Div => a / b,
         Tm::Mod => lua_mod(a, b),
-        Tm::Pow => libm::pow(a, b),
+        Tm::Pow => crate::stdlib::math::pow(a, b),
         Tm::Unm => -a,
         _ => f64::NAN,
     }

@@ -4,9 +4,10 @@
 //! - [`Vm`] owns the heap and every root: the main thread and the running coroutine chain,
 //!   globals, registry, per-type metatables, metamethod names, `roots` (host and JIT held
 //!   values) and the pending error value.
-//! - The collector runs only at safe points ([`Vm::check_gc`]), called by the dispatch loop
-//!   between instructions, where every live value is in a VM slot. Natives never trigger a
-//!   collection themselves, except through [`Vm::call`] (which runs Lua code).
+//! - The collector runs only at safe points (`gc_safe_point`, and allocations the dispatch
+//!   loop marks with `gc_ok`), between or inside allocating instructions, where every live
+//!   value is in a VM slot below the thread's top. Natives never trigger a collection
+//!   themselves, except through [`Vm::call`] (which runs Lua code) and `collectgarbage`.
 //! - Lua-to-Lua calls push a frame and stay in the same dispatch loop; only natives calling
 //!   back into Lua (and metamethods) nest the native stack, bounded by [`MAX_CCALLS`].
 
@@ -46,8 +47,15 @@ pub const DEFAULT_MAX_STACK: usize = 1_000_000;
 pub type OutputHook = Box<dyn FnMut(&[u8])>;
 /// Reads a whole file for `dofile`/`loadfile` (`None` path: standard input).
 pub type FileHook = Box<dyn FnMut(Option<&str>) -> Result<Vec<u8>, String>>;
-/// Called when a loop back-edge gets hot (the JIT's entry point; does nothing yet).
-pub type HotHook = fn(&mut Vm, *mut Proto, usize);
+/// Called when a loop back-edge gets hot (the JIT's entry point), with the loop's start
+/// pc; returns the pc to continue at when it ran a trace (which left the frame's
+/// registers as the interpreter would have them at that pc).
+pub type HotHook = fn(&mut Vm, *mut Proto, usize) -> Option<usize>;
+
+/// The hot counter of the loop of `proto` starting at `pc`.
+pub(crate) fn hot_index(proto: *const Proto, pc: usize) -> usize {
+    ((proto as usize >> 4) ^ pc) & 63
+}
 
 /// A Lua virtual machine.
 pub struct Vm {
@@ -85,9 +93,13 @@ pub struct Vm {
     pub hotloop: u16,
     /// The JIT's hot-loop hook.
     pub hot_hook: HotHook,
+    /// The trace JIT, once enabled (see [`crate::jit::engine`]).
+    pub jit: Option<Box<crate::jit::Engine>>,
 }
 
-fn no_jit(_: &mut Vm, _: *mut Proto, _: usize) {}
+fn no_jit(_: &mut Vm, _: *mut Proto, _: usize) -> Option<usize> {
+    None
+}
 
 impl Default for Vm {
     fn default() -> Self {
@@ -133,6 +145,7 @@ impl Vm {
             hotcount: [56; 64],
             hotloop: 56,
             hot_hook: no_jit,
+            jit: None,
         };
         vm.heap.set_threshold();
         vm
@@ -188,7 +201,7 @@ impl Vm {
         if self.gc_ok {
             // An allocating instruction at a safe point: collect, then try again.
             self.gc_ok = false;
-            self.full_gc();
+            self.collect();
             self.gc_ok = true;
             if !self.heap.over_limit(extra) {
                 return Ok(());

@@ -177,7 +177,7 @@ fn gc_reclaims_garbage_tables() {
         5,
     );
     run(&mut vm, p).unwrap();
-    vm.full_gc();
+    vm.full_gc().unwrap();
     assert!(vm.heap.cycles >= 2);
     assert!(vm.heap.total < 200_000, "heap {}", vm.heap.total);
 }
@@ -469,5 +469,94 @@ fn environments() {
     assert_eq!(
         ok(src),
         "private\tglobal\tprivate\ntrue\tfalse\t'setfenv' cannot change environment of given object\n"
+    );
+}
+
+/// GC and coroutine stress: suspended and dead coroutines, closures over their locals,
+/// finalizer chains, weak keys of every kind, traversal with modification, deep pcall
+/// nesting. Expected output from LuaJIT 2.1.
+#[test]
+fn gc_and_coroutine_stress_matches_luajit() {
+    let src = r##"-- coroutine + GC stress
+local cos = {}
+for i = 1, 200 do
+  cos[i] = coroutine.create(function(a) local t = {a} for j = 1, 5 do t = {t, coroutine.yield(j)} end return #t end)
+end
+for round = 1, 7 do
+  for i = 1, 200 do coroutine.resume(cos[i], i) end
+  collectgarbage()
+end
+print(coroutine.status(cos[1]), coroutine.resume(cos[1]))
+-- closures over dead coroutine locals
+local getters = {}
+for i = 1, 50 do
+  local co = coroutine.create(function() local x = i local function g() x = x + 1 return x end coroutine.yield(g) error("die") end)
+  local _, g = coroutine.resume(co)
+  coroutine.resume(co)
+  getters[i] = g
+end
+collectgarbage()
+print(getters[1](), getters[50](), getters[50]())
+-- suspended coroutine referenced only by a closure's open upvalue
+local keep
+do
+  local co = coroutine.create(function() local y = 10 keep = function() y = y + 1 return y end coroutine.yield() end)
+  coroutine.resume(co)
+end
+collectgarbage() collectgarbage()
+local junk = {} for i = 1, 10000 do junk[i] = {i} end junk = nil collectgarbage()
+print(keep(), keep())
+-- errors in __gc are dropped
+-- __gc creating more finalizable objects
+local count = 0
+local function mk(n) local p = newproxy(true) getmetatable(p).__gc = function() count = count + 1 if n > 0 then mk(n - 1) end end end
+mk(5)
+for i = 1, 10 do collectgarbage() end
+print("chain", count)
+-- weak table with coroutine and function keys
+local w = setmetatable({}, {__mode = "k"})
+w[coroutine.create(print)] = 1 w[function() end] = 2 w[print] = 3
+collectgarbage()
+local n = 0 for k in pairs(w) do n = n + 1 end print("weak", n)
+-- modifying a table during traversal (undefined order, must not crash)
+local t = {} for i = 1, 100 do t["k" .. i] = i end
+local ok = pcall(function() for k, v in pairs(t) do t[k] = nil t["n" .. k] = v end end)
+print("mod", type(ok))
+-- holes and #
+local h = {} for i = 1, 100 do h[i] = i end for i = 1, 100, 3 do h[i] = nil end
+print(type(#h))
+h = {n = 1, [1] = 1, [2] = 2, [4] = 4} print(#h == 2 or #h == 4)
+-- deep recursion through pcall
+local function rec(n) if n == 0 then return 0 end local ok, v = pcall(rec, n - 1) return v + 1 end
+print(rec(150))
+local function rec2(n) if n == 0 then error("bottom") end return rec2(n - 1) end
+print(pcall(rec2, 10000))
+print(select("#", pcall(function() local t = {} for i = 1, 190 do t = setmetatable({}, {__index = t}) end return t.x end)))
+-- string keys beyond the small map, then removal & re-add
+local sk = {}
+for i = 1, 20 do sk["f" .. i] = i end
+for i = 1, 20, 2 do sk["f" .. i] = nil end
+collectgarbage()
+for i = 1, 20 do sk["f" .. i] = (sk["f" .. i] or 0) + 100 end
+local s = 0 for k, v in pairs(sk) do s = s + v end print("sk", s)
+"##;
+    let want = "dead	false	cannot resume dead coroutine\n2	51	52\n11	12\nchain	6\nweak	1\nmod	boolean\nnumber\ntrue\n150\nfalse	t:53: bottom\n2\nsk	2110\n";
+    assert_eq!(ok(src), want);
+}
+
+#[test]
+fn non_function_call_handlers_are_errors() {
+    assert_eq!(
+        lua("local a = setmetatable({}, {__call = 1}) a()").unwrap_err(),
+        "t:1: attempt to call local 'a' (a table value)"
+    );
+    assert_eq!(
+        lua("local a = setmetatable({}, {__call = setmetatable({}, {__call = print})}) return a()")
+            .unwrap_err(),
+        "t:1: attempt to call local 'a' (a table value)"
+    );
+    assert_eq!(
+        lua("local a = setmetatable({}, {__add = 1}) return a + 1").unwrap_err(),
+        "t:1: attempt to call a number value"
     );
 }

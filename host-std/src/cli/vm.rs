@@ -74,6 +74,15 @@ impl VmEngine {
                 }
             }
         }));
+        // The trace JIT runs code from this host's executable memory; `-jv`/`-jdump`
+        // lines go to stderr, as luajit writes them.
+        crescent_core::jit::engine::set_code_memory(
+            &mut vm,
+            Box::new(crate::exec_memory::ExecMemory::new()),
+        );
+        crescent_core::jit::engine::engine(&mut vm).set_log(Box::new(|s: &str| {
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), s.as_bytes());
+        }));
         let mut engine = VmEngine {
             vm,
             results_base: 0,

@@ -196,13 +196,17 @@ pub fn now() -> i64 {
 /// from glibc's `clock()` (whole microseconds of `CLOCK_PROCESS_CPUTIME_ID`, times
 /// `1.0 / CLOCKS_PER_SEC`), so values print alike.
 pub fn clock() -> f64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a live local the call fills; the clock id is a constant.
     let r = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
     if r != 0 {
-        return -1.0 * (1.0 / 1_000_000.0);
+        return -(1.0 / 1_000_000.0);
     }
-    let micros = ts.tv_sec as i64 * 1_000_000 + ts.tv_nsec as i64 / 1000;
+    // time_t and c_long are 64-bit on every host this crate supports.
+    let micros = ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000;
     micros as f64 * (1.0 / 1_000_000.0)
 }
 

@@ -42,11 +42,12 @@ local after = collectgarbage("count")
 print(after < before + 1000)
 -- cycles are reclaimed
 local weak = setmetatable({}, {__mode = "k"})
-do
+local function cycle()
   local a, b = {}, {}
   a.other = b; b.other = a
   weak[a] = true
 end
+cycle()
 collectgarbage()
 print(next(weak))
 -- the finalizer can resurrect nothing visible but runs once

@@ -27,7 +27,9 @@ print(weakv.num, weakv.s ~= nil)
 local cache = setmetatable({}, {__mode = "v"})
 local function get(n) local v = cache[n]; if not v then v = {n = n}; cache[n] = v end; return v end
 local held = get(1)
-get(2); get(3)
+-- garbage made in a callee that has returned: no live stack slot can still hold it
+local function fill() get(2); get(3) end
+fill()
 collectgarbage()
 print(cache[1] == held, cache[2], cache[3])
 -- strong references through another table keep keys alive

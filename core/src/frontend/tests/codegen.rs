@@ -189,3 +189,22 @@ fn setlist_beyond_maxarg_c() {
         "SETLIST 0 50 511 ; 511"
     );
 }
+
+#[test]
+fn many_constants() {
+    // Past 256 constants, RK operands cannot name them: they are loaded into registers,
+    // and LOADK's Bx still can (the listing shows the right one).
+    let src: alloc::string::String = (1..=300)
+        .map(|i| alloc::format!("x.f{} = {}.5\n", i, i))
+        .collect();
+    let p = super::support::compile_ok(&src);
+    let c = code(&src);
+    // Constants: x = 0, then "fI" = 2I - 1 and I.5 = 2I; "f128" is 255, the last RK-able.
+    let i = c
+        .iter()
+        .position(|l| l == "SETTABLE 0 -256 1 ; \"f128\" -")
+        .expect("f128 by RK");
+    assert_eq!(c[i - 1], "LOADK 1 -257 ; 128.5");
+    assert!(c.contains(&alloc::string::String::from("LOADK 1 -258 ; \"f129\"")));
+    assert!(p.consts.len() > 256);
+}

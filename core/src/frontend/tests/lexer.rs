@@ -226,3 +226,21 @@ fn utf8_identifiers_compile() {
     let p = super::support::compile_ok("local caf\u{e9} = 1 return caf\u{e9}");
     assert_eq!(p.locvars[0].name, "caf\u{e9}".as_bytes());
 }
+
+#[test]
+fn bom_and_shebang_are_skipped() {
+    let p = super::support::compile_ok("#!/usr/bin/env lua\nreturn 1");
+    assert_eq!(p.lines[0], 2);
+    super::support::compile_ok("\u{feff}return 1");
+    super::support::compile_ok("\u{feff}#!x\nreturn 1");
+    super::support::compile_ok("#");
+    // Only at the very start (as LuaJIT).
+    assert_eq!(
+        super::support::compile_err(b" #x\nreturn 1", "=t"),
+        "t:1: unexpected symbol near '#'"
+    );
+    assert_eq!(
+        super::support::compile_err(b"#x\nreturn = 1", "=t"),
+        "t:2: unexpected symbol near '='"
+    );
+}

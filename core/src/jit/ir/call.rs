@@ -94,7 +94,7 @@ impl Call {
     /// Constant folding of pure numeric helpers, with the interpreter's `libm` functions.
     pub fn eval_num(self, args: &[f64]) -> Option<f64> {
         Some(match (self, args) {
-            (Call::POW, [a, b]) => libm::pow(*a, *b),
+            (Call::POW, [a, b]) => crate::jit::vm_pow(*a, *b),
             (Call::FMOD, [a, b]) => libm::fmod(*a, *b),
             (Call::ATAN2, [a, b]) => libm::atan2(*a, *b),
             (Call::ASIN, [a]) => libm::asin(*a),

@@ -1,10 +1,10 @@
 //! Fixed fields of runtime objects that traces load (`FLOAD`) and store (`FREF`/`FSTORE`).
 //!
 //! Invariants: one table gives each field its symbolic name, the type of its value and
-//! the object type it belongs to. Byte offsets are not known here yet: the object layouts
-//! (`object/`, `#[repr(C)]`) are being written; the emitter will take each offset from
-//! `core::mem::offset_of!` on those structs through one `match` over [`Field`], so no
-//! offset is ever hard-coded twice. Passes only need field identity (two different fields
+//! the object type it belongs to; [`Field::offset`] is the one place byte offsets come
+//! from (`core::mem::offset_of!` on the `#[repr(C)]` object layouts of `object/`), so no
+//! offset is ever hard-coded. `tab.skeys` and `tab.svals` are arrays inside the table: their
+//! "base" is the table's address plus the offset (a trace never loads them as pointers). Passes only need field identity (two different fields
 //! never alias) and types.
 
 use super::types::IrType;
@@ -53,6 +53,25 @@ impl Field {
     /// The type of the loaded value.
     pub fn value_type(self) -> IrType {
         FIELD_TYPES[self as usize].1
+    }
+    /// Byte offset of the field in its object, `None` for fields the object layouts do
+    /// not have (yet).
+    pub fn offset(self) -> Option<usize> {
+        use crate::object::{LuaFunction, LuaStr, Table};
+        use core::mem::offset_of;
+        Some(match self {
+            Field::TAB_ARRAY => offset_of!(Table, arr),
+            Field::TAB_ASIZE => offset_of!(Table, asize),
+            Field::TAB_SKEYS => offset_of!(Table, skeys),
+            Field::TAB_SVALS => offset_of!(Table, svals),
+            Field::TAB_NSKEYS => offset_of!(Table, nskeys),
+            Field::TAB_META => offset_of!(Table, meta),
+            Field::TAB_NOMM => offset_of!(Table, mm_absent),
+            Field::STR_HASH => offset_of!(LuaStr, hash),
+            Field::FUNC_PROTO => offset_of!(LuaFunction, proto),
+            Field::FUNC_ENV => offset_of!(LuaFunction, env),
+            Field::STR_LEN | Field::UDATA_META => return None,
+        })
     }
 }
 

@@ -40,10 +40,13 @@
 //!    [`crate::jit::snapshot::live_slots`] scans the bytecode from the resume pc and
 //!    [`crate::jit::snapshot::Snapshot::purge`] removes the dead entries of a frame.
 //! 5. At the loop's back-edge it takes the loop snapshot (every modified slot that is live
-//!    at the loop start, pc of the loop start) and calls [`crate::jit::opt::optimize`],
-//!    which runs the loop pass (that pass reads the slot map from that last snapshot) and
-//!    the rest of the pipeline. A trace that does not loop ends with its exit snapshot
-//!    instead (see [`crate::jit::snapshot::final_snapshot`]).
+//!    at the loop start, pc of the loop start, the start frame only) and calls
+//!    [`crate::jit::opt::optimize`] with `loops = true`, which runs the loop pass (that
+//!    pass reads the slot map from that last snapshot) and the rest of the pipeline; a
+//!    `false` result (type instability, or a guard that fails in the second iteration)
+//!    leaves a straight trace, and the recorder may unroll further or link instead. A
+//!    trace that does not loop ends with its exit snapshot and `loops = false` (see
+//!    [`crate::jit::snapshot::final_snapshot`]).
 //! 6. [`crate::jit::regalloc::allocate`] then gives every value a register or spill slot;
 //!    the emitter walks the trace forward. Numbers it stores to the VM stack or heap must
 //!    be canonical NaN-boxed values (see `opt/fold.rs` on NaN signs).

@@ -12,8 +12,11 @@
 //! - numbers are IEEE doubles and the result must be bit-identical to the interpreter's:
 //!   `x + 0` is not `x` (`-0 + 0` is `+0`) but `x + -0` and `x - 0` are; `x - x` is not
 //!   `0` (NaN, infinities); `x == x` is not true for numbers (NaN). Constant folding uses
-//!   the interpreter's formulas: `%` is `a - floor(a/b)*b`, `math.min(a, b)` is
-//!   `b < a ? b : a`, math functions come from `libm` as in the VM's `math` library;
+//!   the interpreter's formulas: `%` is `a - floor(a/b)*b`, `^` is [`crate::jit::vm_pow`], a
+//!   `math.min` step is `a < b ? a : b` and a `math.max` step `a > b ? a : b` (LuaJIT's
+//!   SSE order, as `stdlib/math.rs` computes them: NaN and signed zeros depend on the
+//!   order, so MIN/MAX are not commutative), math functions come from `libm` as in the
+//!   VM's `math` library;
 //! - the sign and payload of a NaN are not part of a number's value (every NaN is
 //!   canonicalized when it is boxed, see `value.rs`), so `x * -1` may become `-x`. The
 //!   emitter must canonicalize numbers it stores to the VM stack or heap: `fneg`/`fabs`
@@ -131,19 +134,19 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
                 MUL => x * y,
                 DIV => x / y,
                 MOD => num_mod(x, y),
-                POW => libm::pow(x, y),
+                POW => crate::jit::vm_pow(x, y),
                 MIN => {
-                    if y < x {
-                        y
-                    } else {
+                    if x < y {
                         x
+                    } else {
+                        y
                     }
                 }
                 _ => {
-                    if y > x {
-                        y
-                    } else {
+                    if x > y {
                         x
+                    } else {
+                        y
                     }
                 }
             };
@@ -255,6 +258,15 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
             let r = t.knum(exact_reciprocal(knum(t, b)).unwrap_or(1.0))?;
             retry(MUL, ins.t, a, r)
         }
+        // libm's pow (the interpreter's) returns exactly these for y = 0, 1, 2, -1.
+        (POW, _, KNUM) if knum(t, b) == 0.0 => Fold::Ref(t.knum(1.0)?),
+        (POW, _, KNUM) if knum(t, b) == 1.0 => Fold::Ref(a),
+        (POW, _, KNUM) if knum(t, b) == 2.0 => retry(MUL, ins.t, a, a),
+        (POW, _, KNUM) if knum(t, b) == -1.0 => {
+            let one = t.knum(1.0)?;
+            retry(DIV, ins.t, one, a)
+        }
+        // -(-x) is x for numbers and wrapping integers alike.
         (NEG, NEG, _) => Fold::Ref(t.get(a).a()),
         (ABS, NEG, _) => retry(ABS, ins.t, t.get(a).a(), Ref::NONE),
         (ABS, ABS, _) => Fold::Ref(a),
@@ -287,7 +299,6 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
             retry(ADD, ins.t, inner.a(), k)
         }
         (BNOT, BNOT, _) => Fold::Ref(t.get(a).a()),
-        (NEG, _, _) if ty == IrType::INT && lop == NEG => Fold::Ref(t.get(a).a()),
 
         _ => Fold::Emit,
     })
@@ -375,10 +386,13 @@ mod tests {
             (Op::MOD, -5.5, 2.0, 0.5),
             (Op::MOD, 5.0, -3.0, -1.0),
             (Op::POW, 2.0, 10.0, 1024.0),
-            (Op::MIN, 0.0, -0.0, 0.0),
-            (Op::MIN, -0.0, 0.0, -0.0),
-            (Op::MAX, 0.0, -0.0, 0.0),
+            // luajit: min(0, -0) is -0, min(-0, 0) is 0, max(0, -0) is -0.
+            (Op::MIN, 0.0, -0.0, -0.0),
+            (Op::MIN, -0.0, 0.0, 0.0),
+            (Op::MAX, 0.0, -0.0, -0.0),
+            (Op::MAX, -0.0, 0.0, 0.0),
             (Op::MAX, 1.0, 3.0, 3.0),
+            (Op::MIN, f64::NAN, 1.0, 1.0),
         ];
         for &(op, x, y, want) in cases {
             let (kx, ky) = (t.knum(x).unwrap(), t.knum(y).unwrap());
@@ -544,5 +558,46 @@ mod tests {
 0004 >  nil GT     0003  0001
 "
         );
+    }
+
+    #[test]
+    fn pow_with_small_exponents_matches_libm() {
+        let xs = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            -3.25,
+            1e300,
+            -1e-310,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for y in [0.0, -0.0, 1.0, 2.0, -1.0] {
+            for x in xs {
+                let mut t = folding();
+                let s = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+                let k = t.knum(y).unwrap();
+                let r = t.emit(Op::POW, N, s.0, k.0).unwrap();
+                // Evaluate the folded form on x.
+                let ins = *t.get(r);
+                let val = |r: Ref| if r == s { x } else { t.num_value(r).unwrap() };
+                let got = match ins.op {
+                    _ if r == s => x,
+                    _ if r.is_const() => t.num_value(r).unwrap(),
+                    Op::MUL => val(ins.a()) * val(ins.b()),
+                    Op::DIV => val(ins.a()) / val(ins.b()),
+                    op => panic!("pow folded to {op}"),
+                };
+                assert_ne!(ins.op, Op::POW, "x^{y} folds");
+                assert_eq!(got.to_bits(), crate::jit::vm_pow(x, y).to_bits(), "{x}^{y}");
+            }
+        }
+        let mut t = folding();
+        let s = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let k = t.knum(3.0).unwrap();
+        let p = t.emit(Op::POW, N, s.0, k.0).unwrap();
+        assert_eq!(t.op(p), Op::POW);
     }
 }

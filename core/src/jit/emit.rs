@@ -1,0 +1,795 @@
+//! The emitter: a trace with its register allocation to AArch64 machine code.
+//!
+//! # Shape of the code
+//! ```text
+//! entry:  save fp/lr and every callee-saved register, reserve the spill frame,
+//!         x19 = base (arg 0), x20 = &ExitState (arg 1)
+//!         pre-roll instructions ...
+//! loop:   loop body ...
+//!         back-edge moves (PHIs); b loop
+//! exit_n: str x0, [x20, gpr0]; movz x0, #n; b common     (one stub per snapshot)
+//! common: store x1..x28, d0..d31 to the ExitState, copy the spill slots,
+//!         restore the callee-saved registers, ret (x0 = exit number)
+//! ```
+//! The code is called as `extern "C" fn(base: *mut Value, st: *mut ExitState) -> u64` and
+//! returns only through an exit; `exit.rs` restores the VM from the snapshot.
+//!
+//! # Invariants
+//! - values live where [`Allocation`] says for their whole life; `x16`/`x17` and
+//!   `d30`/`d31` are the only registers used for anything else (operand reloads,
+//!   constants, type checks), and never hold a value across instructions;
+//! - GC objects are held as boxed `Value` bits (tag included), numbers as doubles; the
+//!   exit handler boxes by IR type and canonicalizes NaNs;
+//! - every guard is one conditional branch to the stub of the snapshot covering it;
+//! - the walk is forward, in IR order (allocation is a separate pass, see `regalloc.rs`).
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::jit::a64::*;
+use crate::jit::exit::{fpr_offset, gpr_offset, spill_offset, MAX_SPILLS};
+use crate::jit::ir::{Call, Conv, Field, Fpm, IrType, Op, Ref, SloadFlags, Trace};
+use crate::jit::regalloc::{Allocation, Loc, Move, Reg as RaReg, SCRATCH_FPR, SCRATCH_GPR};
+use crate::jit::snapshot::covering;
+use crate::value::{NUM_LIMIT, TAGGED_HI, TAG_SHIFT};
+
+/// `#t` for traces (`Call::TAB_LEN`): the table's border, as the interpreter computes it.
+extern "C" fn helper_tab_len(t: *const crate::object::Table) -> i32 {
+    // SAFETY: the trace passes the unboxed pointer of a table it holds (typed `tab` by a
+    // guard), live for the whole trace.
+    unsafe { (*t).length() as i32 }
+}
+
+/// Emitted code and where things are in it.
+pub struct Code {
+    /// The instruction words, entry first.
+    pub words: Vec<u32>,
+    /// Word offset of the loop label (None for a straight trace).
+    pub loop_at: Option<usize>,
+}
+
+const XT0: X = X::new(16);
+const XT1: X = X::new(17);
+const DT0: D = D::new(30);
+const DT1: D = D::new(31);
+const BASE: XSp = XSp::new(19);
+const ST: XSp = XSp::new(20);
+const SP: XSp = XSp::new(31);
+
+const _: () = assert!(SCRATCH_GPR.num() == 16 && SCRATCH_FPR.num() == 31);
+
+/// The extern "C" `pow` a trace calls for `POW`.
+extern "C" fn helper_pow(a: f64, b: f64) -> f64 {
+    crate::jit::vm_pow(a, b)
+}
+
+struct Emitter<'a> {
+    t: &'a Trace,
+    a: &'a Allocation,
+    buf: CodeBuffer,
+    stubs: Vec<Label>,
+    frame: u32,
+    /// Registers the allocation uses (bit n: `xn`, bit 32+n: `dn`): only these are
+    /// saved by the prologue (callee-saved ones) and stored by the exits.
+    used: u64,
+}
+
+/// The registers an allocation puts values in (back-edge temporaries included).
+fn used_regs(a: &Allocation) -> u64 {
+    let mut used = 0u64;
+    let mut add = |l: Loc| {
+        if let Loc::Reg(r) = l {
+            used |= 1 << ((r.is_fp() as u32) * 32 + r.num() as u32);
+        }
+    };
+    a.ins.iter().chain(a.consts.iter()).for_each(|l| add(*l));
+    for m in &a.phi_moves {
+        add(m.dst);
+        add(m.src);
+    }
+    used
+}
+
+type EResult<T> = Result<T, String>;
+
+fn buferr(e: BufError) -> String {
+    format!("{e:?}")
+}
+
+fn ldst_x(op: LdSt<X, 3>, rt: X, rn: XSp, off: usize) -> EResult<u32> {
+    ldst_offset(op, rt, rn, off as i64).ok_or_else(|| format!("offset {off} out of range"))
+}
+
+fn ldst_d(op: LdSt<D, 3>, rt: D, rn: XSp, off: usize) -> EResult<u32> {
+    ldst_offset(op, rt, rn, off as i64).ok_or_else(|| format!("offset {off} out of range"))
+}
+
+/// Boxed bits of a GC or primitive constant, raw bits of the others.
+fn const_bits(t: &Trace, k: Ref) -> u64 {
+    match t.op(k) {
+        Op::KNUM => t.num_value(k).map_or(0, f64::to_bits),
+        Op::KINT => t.int_value(k).unwrap_or(0) as u32 as u64,
+        Op::KPTR | Op::KINT64 => t.k64_value(k).unwrap_or(0),
+        _ => crate::jit::exit::const_value(t, k).bits(),
+    }
+}
+
+/// Compiles a trace. Fails (the trace is aborted) on what the emitter does not handle.
+pub fn emit(t: &Trace, a: &Allocation) -> EResult<Code> {
+    if a.spill_slots as usize > MAX_SPILLS {
+        return Err(format!("{} spill slots", a.spill_slots));
+    }
+    let frame = (a.spill_slots as u32 * 8 + 15) & !15;
+    let mut e = Emitter {
+        t,
+        a,
+        buf: CodeBuffer::new(),
+        stubs: Vec::new(),
+        frame,
+        used: used_regs(a) | 1 << 19 | 1 << 20,
+    };
+    for _ in 0..t.snaps.len() {
+        let l = e.buf.new_label();
+        e.stubs.push(l);
+    }
+    e.prologue()?;
+    let mut loop_at = None;
+    for r in t.ins_refs().filter(|r| t.op(*r) != Op::BASE) {
+        for (k, reg) in a.consts_loaded_before(r).collect::<Vec<_>>() {
+            e.load_const(k, reg)?;
+        }
+        if t.op(r) == Op::LOOP {
+            loop_at = Some(e.buf.offset() / 4);
+        }
+        e.ins(r)?;
+    }
+    match loop_at {
+        Some(at) => {
+            for m in a.phi_moves.clone() {
+                e.phi_move(m)?;
+            }
+            let back = (at as i64 - (e.buf.offset() / 4) as i64) * 4;
+            let off = BranchOff26::new(back).ok_or("loop too long")?;
+            e.buf.put(b(off));
+        }
+        None => {
+            // A straight trace leaves through its final snapshot.
+            let n = t.snaps.len().checked_sub(1).ok_or("no snapshot")?;
+            let l = e.stubs[n];
+            e.buf.b(l).map_err(buferr)?;
+        }
+    }
+    e.exits()?;
+    let words = e.buf.finish().map_err(buferr)?;
+    Ok(Code { words, loop_at })
+}
+
+fn callee_pairs() -> [(u8, u8, bool); 9] {
+    [
+        (19, 20, false),
+        (21, 22, false),
+        (23, 24, false),
+        (25, 26, false),
+        (27, 28, false),
+        (8, 9, true),
+        (10, 11, true),
+        (12, 13, true),
+        (14, 15, true),
+    ]
+}
+
+impl Emitter<'_> {
+    /// The callee-saved register pairs the prologue saves: `x19`/`x20` always, the
+    /// others when the allocation uses one of the pair.
+    fn saved_pairs(&self) -> Vec<(u8, u8, bool)> {
+        let bit = |n: u8, fp: bool| 1u64 << (fp as u32 * 32 + n as u32);
+        callee_pairs()
+            .into_iter()
+            .filter(|(p, q, fp)| self.used & (bit(*p, *fp) | bit(*q, *fp)) != 0)
+            .collect()
+    }
+
+    fn put(&mut self, w: u32) {
+        self.buf.put(w);
+    }
+
+    fn prologue(&mut self) -> EResult<()> {
+        let pre = PairOff::<3>::new(-16).ok_or("pair offset")?;
+        self.put(ldstp_pre(STP_X, x(29), x(30), SP, pre));
+        for (p, q, fp) in self.saved_pairs() {
+            if fp {
+                self.put(ldstp_pre(STP_D, d(p), d(q), SP, pre));
+            } else {
+                self.put(ldstp_pre(STP_X, x(p), x(q), SP, pre));
+            }
+        }
+        if self.frame > 0 {
+            let imm = Imm12::new(self.frame as u64).ok_or("frame too large")?;
+            self.put(sub_imm(SP, SP, imm));
+        }
+        self.put(mov(x(19), x(0)));
+        self.put(mov(x(20), x(1)));
+        Ok(())
+    }
+
+    fn exits(&mut self) -> EResult<()> {
+        let common = self.buf.new_label();
+        for n in 0..self.stubs.len() {
+            let l = self.stubs[n];
+            self.buf.bind(l).map_err(buferr)?;
+            self.put(ldst_x(STR_X, x(0), ST, gpr_offset(0))?);
+            let mw = MoveWide::new(n as u16, 0).ok_or("too many exits")?;
+            self.put(movz(x(0), mw));
+            self.buf.b(common).map_err(buferr)?;
+        }
+        self.buf.bind(common).map_err(buferr)?;
+        // x0 was stored by the stub; the exit handler reads only allocated registers.
+        for n in 1..=28u8 {
+            if n == 19 || n == 20 || self.used & (1 << n) == 0 {
+                continue;
+            }
+            self.put(ldst_x(STR_X, x(n), ST, gpr_offset(n as u32))?);
+        }
+        for n in 0..32u8 {
+            if self.used & (1 << (32 + n)) != 0 {
+                self.put(ldst_d(STR_D, d(n), ST, fpr_offset(n as u32))?);
+            }
+        }
+        for s in 0..self.a.spill_slots as usize {
+            self.put(ldst_x(LDR_X, XT0, SP, 8 * s)?);
+            self.put(ldst_x(STR_X, XT0, ST, spill_offset(s as u32))?);
+        }
+        if self.frame > 0 {
+            let imm = Imm12::new(self.frame as u64).ok_or("frame too large")?;
+            self.put(add_imm(SP, SP, imm));
+        }
+        let post = PairOff::<3>::new(16).ok_or("pair offset")?;
+        for (p, q, fp) in self.saved_pairs().iter().rev() {
+            if *fp {
+                self.put(ldstp_post(LDP_D, d(*p), d(*q), SP, post));
+            } else {
+                self.put(ldstp_post(LDP_X, x(*p), x(*q), SP, post));
+            }
+        }
+        self.put(ldstp_post(LDP_X, x(29), x(30), SP, post));
+        self.put(ret(x(30)));
+        Ok(())
+    }
+
+    fn mov64(&mut self, rd: X, v: u64) {
+        let seq = mov_imm64(rd, v);
+        self.buf.put_all(&seq);
+    }
+
+    /// Materializes constant `k` in a floating-point register.
+    fn fconst(&mut self, rd: D, k: Ref) {
+        let bits = const_bits(self.t, k);
+        let v = f64::from_bits(bits);
+        if bits == 0 {
+            self.put(fmov_from_gpr(rd, X::ZR));
+        } else if let Some(imm) = FpImm::new(v) {
+            self.put(fmov_imm(rd, imm));
+        } else {
+            self.mov64(XT1, bits);
+            self.put(fmov_from_gpr(rd, XT1));
+        }
+    }
+
+    fn load_const(&mut self, k: Ref, reg: RaReg) -> EResult<()> {
+        if reg.is_fp() {
+            self.fconst(d(reg.num()), k);
+        } else {
+            self.mov64(x(reg.num()), const_bits(self.t, k));
+        }
+        Ok(())
+    }
+
+    /// A floating-point operand: its register, or reloaded/materialized in `scratch`.
+    fn fin(&mut self, r: Ref, scratch: D) -> EResult<D> {
+        match self.a.loc(r) {
+            Loc::Reg(reg) if reg.is_fp() => Ok(d(reg.num())),
+            Loc::Spill(s) => {
+                self.put(ldst_d(LDR_D, scratch, SP, 8 * s as usize)?);
+                Ok(scratch)
+            }
+            _ if r.is_const() => {
+                self.fconst(scratch, r);
+                Ok(scratch)
+            }
+            l => Err(format!("{r}: number operand at {l:?}")),
+        }
+    }
+
+    /// The mask that unboxes a GC object pointer.
+    fn payload_mask(&self) -> EResult<LogicImm<X>> {
+        LogicImm::new(crate::value::PAYLOAD_MASK).ok_or_else(|| "payload mask".into())
+    }
+
+    /// A 32-bit integer operand (the W view of its register).
+    fn win(&mut self, r: Ref, scratch: X) -> EResult<W> {
+        if r.is_const() && !matches!(self.a.loc(r), Loc::Reg(_)) {
+            let v = self.t.int_value(r).ok_or("int constant")? as u32;
+            let seq = mov_imm32(W::new(scratch.num() as u8), v);
+            self.buf.put_all(&seq);
+            return Ok(W::new(scratch.num() as u8));
+        }
+        let g = self.gin(r, scratch)?;
+        Ok(W::new(g.num() as u8))
+    }
+
+    /// A general-purpose operand.
+    fn gin(&mut self, r: Ref, scratch: X) -> EResult<X> {
+        match self.a.loc(r) {
+            Loc::Reg(reg) if !reg.is_fp() => Ok(x(reg.num())),
+            Loc::Spill(s) => {
+                self.put(ldst_x(LDR_X, scratch, SP, 8 * s as usize)?);
+                Ok(scratch)
+            }
+            _ if r.is_const() => {
+                self.mov64(scratch, const_bits(self.t, r));
+                Ok(scratch)
+            }
+            l => Err(format!("{r}: operand at {l:?}")),
+        }
+    }
+
+    /// Where a floating-point result goes: its register, or `d31` then its spill slot.
+    fn fout(&self, r: Ref) -> Option<(D, Option<u16>)> {
+        match self.a.loc(r) {
+            Loc::Reg(reg) => Some((d(reg.num()), None)),
+            Loc::Spill(s) => Some((DT1, Some(s))),
+            _ => None,
+        }
+    }
+
+    fn fdone(&mut self, dst: (D, Option<u16>)) -> EResult<()> {
+        if let Some(s) = dst.1 {
+            self.put(ldst_d(STR_D, dst.0, SP, 8 * s as usize)?);
+        }
+        Ok(())
+    }
+
+    fn guard_branch(&mut self, r: Ref, exit_if: Cond) -> EResult<()> {
+        let n = covering(self.t, r).ok_or("guard without snapshot")?;
+        let l = self.stubs[n];
+        self.buf.b_cond(exit_if, l).map_err(buferr)
+    }
+
+    fn ins(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let ty = ins.ty();
+        match ins.op {
+            Op::NOP | Op::LOOP | Op::PHI | Op::USE => {}
+            Op::SLOAD => self.sload(r)?,
+            Op::XLOAD => {
+                let addr = self.gin(ins.a(), XT0)?;
+                let addr = addr.to_sp().ok_or("xzr address")?;
+                if ty == IrType::NUM {
+                    if let Some(dst) = self.fout(r) {
+                        self.put(ldst_d(LDR_D, dst.0, addr, 0)?);
+                        self.fdone(dst)?;
+                    }
+                } else {
+                    return Err(format!("XLOAD of {}", ty.name()));
+                }
+            }
+            Op::ADD | Op::SUB | Op::MUL | Op::DIV | Op::MIN | Op::MAX if ty == IrType::NUM => {
+                let Some(dst) = self.fout(r) else {
+                    return Ok(());
+                };
+                let p = self.fin(ins.a(), DT0)?;
+                let q = self.fin(ins.b(), DT1)?;
+                let w = match ins.op {
+                    Op::ADD => fadd(dst.0, p, q),
+                    Op::SUB => fsub(dst.0, p, q),
+                    Op::MUL => fmul(dst.0, p, q),
+                    Op::DIV => fdiv(dst.0, p, q),
+                    Op::MIN => {
+                        self.put(fcmp(p, q));
+                        fcsel(dst.0, p, q, Cond::Mi)
+                    }
+                    _ => {
+                        self.put(fcmp(p, q));
+                        fcsel(dst.0, p, q, Cond::Gt)
+                    }
+                };
+                self.put(w);
+                self.fdone(dst)?;
+            }
+            Op::MOD if ty == IrType::NUM => {
+                let Some(dst) = self.fout(r) else {
+                    return Ok(());
+                };
+                // a - floor(a / b) * b, never fused; the temporary is d31, so at most
+                // one operand may need the other scratch register.
+                let p = self.fin(ins.a(), DT0)?;
+                if p == DT0 && !matches!(self.a.loc(ins.b()), Loc::Reg(_)) {
+                    return Err("MOD with two operands out of registers".into());
+                }
+                let q = self.fin(ins.b(), DT0)?;
+                self.put(fdiv(DT1, p, q));
+                self.put(frintm(DT1, DT1));
+                self.put(fmul(DT1, DT1, q));
+                self.put(fsub(dst.0, p, DT1));
+                self.fdone(dst)?;
+            }
+            Op::POW if ty == IrType::NUM => {
+                let p = self.fin(ins.a(), DT0)?;
+                self.put(fmov(DT0, p));
+                let q = self.fin(ins.b(), DT1)?;
+                self.put(fmov(d(1), q));
+                self.put(fmov(d(0), DT0));
+                self.mov64(
+                    XT0,
+                    helper_pow as extern "C" fn(f64, f64) -> f64 as usize as u64,
+                );
+                self.put(blr(XT0));
+                if let Some(dst) = self.fout(r) {
+                    self.put(fmov(dst.0, d(0)));
+                    self.fdone(dst)?;
+                }
+            }
+            Op::NEG | Op::ABS | Op::FPMATH if ty == IrType::NUM => {
+                let Some(dst) = self.fout(r) else {
+                    return Ok(());
+                };
+                let p = self.fin(ins.a(), DT0)?;
+                let w = match ins.op {
+                    Op::NEG => fneg(dst.0, p),
+                    Op::ABS => fabs(dst.0, p),
+                    _ => match Fpm::from_u16(ins.op2) {
+                        Some(Fpm::FLOOR) => frintm(dst.0, p),
+                        Some(Fpm::CEIL) => frintp(dst.0, p),
+                        Some(Fpm::TRUNC) => frintz(dst.0, p),
+                        Some(Fpm::SQRT) => fsqrt(dst.0, p),
+                        f => return Err(format!("FPMATH {f:?}")),
+                    },
+                };
+                self.put(w);
+                self.fdone(dst)?;
+            }
+            Op::FLOAD => {
+                let f = Field::from_u16(ins.op2).ok_or("field")?;
+                let off = f.offset().ok_or("field without offset")?;
+                let obj = self.gin(ins.a(), XT0)?;
+                self.put(and_imm(XSp::new(16), obj, self.payload_mask()?));
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => {
+                        let w = match ty {
+                            IrType::INT | IrType::U32 => {
+                                let o = UOff::<2>::new(off as i64).ok_or("field offset")?;
+                                ldst(LDR_W, W::new(reg.num()), XSp::new(16), o)
+                            }
+                            _ => ldst_x(LDR_X, x(reg.num()), XSp::new(16), off)?,
+                        };
+                        self.put(w);
+                    }
+                    Loc::None => {}
+                    l => return Err(format!("FLOAD into {l:?}")),
+                }
+            }
+            Op::CALLL if ins.op2 == Call::TAB_LEN as u16 => {
+                let tab = self.gin(ins.a(), XT0)?;
+                self.put(and_imm(XSp::new(0), tab, self.payload_mask()?));
+                let f = helper_tab_len as extern "C" fn(*const crate::object::Table) -> i32;
+                self.mov64(XT0, f as usize as u64);
+                self.put(blr(XT0));
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => self.put(mov(W::new(reg.num()), W::new(0))),
+                    Loc::Spill(sp) => self.put(ldst_x(STR_X, x(0), SP, 8 * sp as usize)?),
+                    _ => {}
+                }
+            }
+            Op::CONV if Conv(ins.op2).src() == IrType::INT => {
+                let c = Conv(ins.op2);
+                if c.dst() != IrType::NUM {
+                    return Err(format!("CONV {c:?}"));
+                }
+                let Some(dst) = self.fout(r) else {
+                    return Ok(());
+                };
+                let p = self.win(ins.a(), XT0)?;
+                self.put(scvtf(dst.0, p));
+                self.fdone(dst)?;
+            }
+            Op::CONV => {
+                let c = Conv(ins.op2);
+                if c.src() != IrType::NUM || c.dst() != IrType::INT {
+                    return Err(format!("CONV {:?}", c));
+                }
+                let p = self.fin(ins.a(), DT0)?;
+                let dst = match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => W::new(reg.num()),
+                    Loc::None if ins.t.is_guard() => W::new(16),
+                    Loc::None => return Ok(()),
+                    l => return Err(format!("CONV into {l:?}")),
+                };
+                self.put(fcvtzs(dst, p));
+                if c.check() {
+                    self.put(scvtf(DT1, dst));
+                    self.put(fcmp(p, DT1));
+                    self.guard_branch(r, Cond::Ne)?;
+                }
+            }
+            Op::ADD | Op::SUB if ty == IrType::INT => {
+                let dst = match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => W::new(reg.num()),
+                    Loc::None => return Ok(()),
+                    l => return Err(format!("int arithmetic into {l:?}")),
+                };
+                let p = self.win(ins.a(), XT0)?;
+                match self.t.int_value(ins.b()).and_then(|k| Imm12::new(k as u64)) {
+                    Some(imm) if ins.b().is_const() => {
+                        let (d, p) = (WSp::new(dst.num() as u8), WSp::new(p.num() as u8));
+                        self.put(if ins.op == Op::ADD {
+                            add_imm(d, p, imm)
+                        } else {
+                            sub_imm(d, p, imm)
+                        });
+                    }
+                    _ => {
+                        let q = self.win(ins.b(), XT1)?;
+                        self.put(if ins.op == Op::ADD {
+                            add(dst, p, q, ArithShift::none())
+                        } else {
+                            sub(dst, p, q, ArithShift::none())
+                        });
+                    }
+                }
+            }
+            Op::ABC => {
+                // Exit unless index (b) < size (a), unsigned.
+                let size = self.win(ins.a(), XT0)?;
+                let idx = self.win(ins.b(), XT1)?;
+                self.put(cmp(idx, size, ArithShift::none()));
+                self.guard_branch(r, Cond::Hs)?;
+            }
+            Op::AREF => {
+                let arr = self.gin(ins.a(), XT0)?;
+                let idx = self.gin(ins.b(), XT1)?;
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => {
+                        let sh = ArithShift::new(ShiftKind::Lsl, 3).ok_or("shift")?;
+                        self.put(add(x(reg.num()), arr, idx, sh));
+                    }
+                    Loc::None => {}
+                    l => return Err(format!("AREF into {l:?}")),
+                }
+            }
+            Op::HREFK => {
+                let ks = *self.t.get(ins.b());
+                let slot = ks.op2 as usize;
+                let key = self.t.k64_value(Ref(ks.op1)).ok_or("HREFK key")?;
+                let kofs = Field::TAB_SKEYS.offset().ok_or("skeys")? + 8 * slot;
+                let vofs = Field::TAB_SVALS.offset().ok_or("svals")? + 8 * slot;
+                let dst = match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => x(reg.num()),
+                    l => return Err(format!("HREFK into {l:?}")),
+                };
+                let tab = self.gin(ins.a(), XT0)?;
+                self.put(and_imm(XSp::new(16), tab, self.payload_mask()?));
+                self.put(ldst_x(LDR_X, XT1, XSp::new(16), kofs)?);
+                self.mov64(dst, key);
+                self.put(cmp(XT1, dst, ArithShift::none()));
+                self.guard_branch(r, Cond::Ne)?;
+                let imm = Imm12::new(vofs as u64).ok_or("svals offset")?;
+                self.put(add_imm(XSp::new(dst.num() as u8), XSp::new(16), imm));
+            }
+            Op::ALOAD | Op::HLOAD => {
+                let addr = self.gin(ins.a(), XT0)?;
+                let addr = addr.to_sp().ok_or("xzr address")?;
+                self.put(ldst_x(LDR_X, XT0, addr, 0)?);
+                if ins.t.is_guard() {
+                    self.type_check(r, ty)?;
+                }
+                self.boxed_to_dest(r)?;
+            }
+            op if op.is_comparison() && self.t.ty(ins.a()) == IrType::NUM => {
+                let p = self.fin(ins.a(), DT0)?;
+                let q = self.fin(ins.b(), DT1)?;
+                self.put(fcmp(p, q));
+                // Exit when the guarded relation does not hold (see the flag table of
+                // FCMP: unordered sets C and V).
+                let exit_if = match op {
+                    Op::LT => Cond::Pl,
+                    Op::GE => Cond::Lt,
+                    Op::LE => Cond::Hi,
+                    Op::GT => Cond::Le,
+                    Op::ULT => Cond::Ge,
+                    Op::UGE => Cond::Lo,
+                    Op::ULE => Cond::Gt,
+                    Op::UGT => Cond::Ls,
+                    Op::EQ => Cond::Ne,
+                    _ => Cond::Eq,
+                };
+                self.guard_branch(r, exit_if)?;
+            }
+            op => return Err(format!("NYI: IR {op} {}", ty.name())),
+        }
+        Ok(())
+    }
+
+    /// `SLOAD`: load the slot, check its type (exit if it differs), keep the value.
+    fn sload(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let ty = ins.ty();
+        let slot = ins.op1 as i16;
+        if slot < 0 {
+            return Err("SLOAD below the base".into());
+        }
+        let flags = SloadFlags(ins.op2);
+        self.put(ldst_x(LDR_X, XT0, BASE, 8 * slot as usize)?);
+        if flags.has(SloadFlags::TYPECHECK) {
+            self.type_check(r, ty)?;
+        }
+        self.boxed_to_dest(r)
+    }
+
+    /// Guards that the boxed value in `x16` has type `ty` (exit through `r`'s snapshot).
+    fn type_check(&mut self, r: Ref, ty: IrType) -> EResult<()> {
+        if ty == IrType::NUM {
+            self.mov64(XT1, NUM_LIMIT);
+            self.put(cmp(XT0, XT1, ArithShift::none()));
+            self.guard_branch(r, Cond::Hs)
+        } else {
+            let tag = ty.value_tag().ok_or("load of an untagged type")?;
+            // bits >> 47 (arithmetic) is TAGGED_HI|tag as a negative 17-bit number.
+            let neg = (1u64 << (64 - TAG_SHIFT)) - (TAGGED_HI | tag);
+            let sh = ShiftAmt::new(TAG_SHIFT).ok_or("shift")?;
+            self.put(asr_imm(XT1, XT0, sh));
+            let imm = Imm12::new(neg).ok_or("tag immediate")?;
+            self.put(cmn_imm(XSp::new(17), imm));
+            self.guard_branch(r, Cond::Ne)
+        }
+    }
+
+    /// Moves the boxed value in `x16` to `r`'s home (numbers to their FP register).
+    fn boxed_to_dest(&mut self, r: Ref) -> EResult<()> {
+        match self.a.loc(r) {
+            Loc::Reg(reg) if reg.is_fp() => self.put(fmov_from_gpr(d(reg.num()), XT0)),
+            Loc::Reg(reg) => self.put(mov(x(reg.num()), XT0)),
+            Loc::Spill(s) => self.put(ldst_x(STR_X, XT0, SP, 8 * s as usize)?),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn phi_move(&mut self, m: Move) -> EResult<()> {
+        if let Some(k) = m.src_const {
+            return match m.dst {
+                Loc::Reg(reg) => self.load_const(k, reg),
+                Loc::Spill(s) => {
+                    self.mov64(XT0, const_bits(self.t, k));
+                    self.put(ldst_x(STR_X, XT0, SP, 8 * s as usize)?);
+                    Ok(())
+                }
+                _ => Ok(()),
+            };
+        }
+        match (m.dst, m.src) {
+            (Loc::Reg(dr), Loc::Reg(sr)) if dr == sr => {}
+            (Loc::Reg(dr), Loc::Reg(sr)) if dr.is_fp() && sr.is_fp() => {
+                self.put(fmov(d(dr.num()), d(sr.num())));
+            }
+            (Loc::Reg(dr), Loc::Reg(sr)) if !dr.is_fp() && !sr.is_fp() => {
+                self.put(mov(x(dr.num()), x(sr.num())));
+            }
+            (Loc::Reg(dr), Loc::Spill(s)) if dr.is_fp() => {
+                self.put(ldst_d(LDR_D, d(dr.num()), SP, 8 * s as usize)?);
+            }
+            (Loc::Reg(dr), Loc::Spill(s)) => {
+                self.put(ldst_x(LDR_X, x(dr.num()), SP, 8 * s as usize)?);
+            }
+            (Loc::Spill(s), Loc::Reg(sr)) if sr.is_fp() => {
+                self.put(ldst_d(STR_D, d(sr.num()), SP, 8 * s as usize)?);
+            }
+            (Loc::Spill(s), Loc::Reg(sr)) => {
+                self.put(ldst_x(STR_X, x(sr.num()), SP, 8 * s as usize)?);
+            }
+            (Loc::Spill(ds), Loc::Spill(ss)) => {
+                if ds != ss {
+                    self.put(ldst_x(LDR_X, XT0, SP, 8 * ss as usize)?);
+                    self.put(ldst_x(STR_X, XT0, SP, 8 * ds as usize)?);
+                }
+            }
+            (dst, src) => return Err(format!("back-edge move {src:?} -> {dst:?}")),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::ir::IrT;
+    use crate::jit::snapshot::Snapshot;
+
+    /// `slot0 = slot0 + 1` while `slot0 < 10`, as the recorder would build it.
+    fn counting_loop() -> Trace {
+        let mut t = Trace::default();
+        t.push_snapshot(Snapshot::new(Ref::NONE, 3, 2, alloc::vec![]))
+            .unwrap();
+        let x = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let ten = t.knum(10.0).unwrap();
+        t.guard(Op::LT, x, ten).unwrap();
+        let one = t.knum(1.0).unwrap();
+        let y = t.emit(Op::ADD, IrT::new(IrType::NUM), x.0, one.0).unwrap();
+        let mut s = Snapshot::new(Ref::NONE, 3, 2, alloc::vec![]);
+        s.set_slot(0, y);
+        t.push_snapshot(s).unwrap();
+        let (t, looped) = crate::jit::opt::optimize(t, true).unwrap();
+        assert!(looped);
+        t
+    }
+
+    #[test]
+    fn loop_code_shape() {
+        let t = counting_loop();
+        let a = crate::jit::regalloc::allocate(&t);
+        let code = emit(&t, &a).unwrap();
+        let w = &code.words;
+        // Prologue: fp/lr, then x19/x20 only (no callee-saved register is allocated).
+        assert_eq!(
+            w[0],
+            ldstp_pre(STP_X, x(29), x(30), SP, PairOff::new(-16).unwrap())
+        );
+        assert_eq!(
+            w[1],
+            ldstp_pre(STP_X, x(19), x(20), SP, PairOff::new(-16).unwrap())
+        );
+        assert_eq!(w[2], mov(x(19), x(0)));
+        assert_eq!(w[3], mov(x(20), x(1)));
+        // One exit stub per snapshot: `movz x0, #n` for each n.
+        for n in 0..t.snaps.len() {
+            let mz = movz(x(0), MoveWide::new(n as u16, 0).unwrap());
+            assert!(w.contains(&mz), "stub {n}");
+        }
+        // The loop ends with a backward branch to the loop label.
+        let at = code.loop_at.unwrap();
+        let back = w
+            .iter()
+            .enumerate()
+            .find(|(i, word)| {
+                BranchOff26::new((at as i64 - *i as i64) * 4).is_some_and(|o| **word == b(o))
+            })
+            .map(|(i, _)| i);
+        assert!(back.is_some_and(|i| i > at), "no back-edge branch");
+        // The exit path ends with `ret`.
+        assert_eq!(*w.last().unwrap(), ret(x(30)));
+    }
+
+    #[test]
+    fn type_check_immediates_cover_every_tag() {
+        for ty in [
+            IrType::NIL,
+            IrType::FALSE,
+            IrType::TRUE,
+            IrType::STR,
+            IrType::TAB,
+        ] {
+            let tag = ty.value_tag().unwrap();
+            let neg = (1u64 << (64 - TAG_SHIFT)) - (TAGGED_HI | tag);
+            // `asr #47` of a value with this tag, compared by `cmn #neg`, gives zero.
+            let bits = (TAGGED_HI | tag) << TAG_SHIFT | 0x1234;
+            assert_eq!(
+                ((bits as i64) >> TAG_SHIFT).wrapping_add(neg as i64),
+                0,
+                "{ty:?}"
+            );
+            assert!(Imm12::new(neg).is_some());
+        }
+    }
+
+    #[test]
+    fn unsupported_ops_fail_cleanly() {
+        let mut t = Trace::default();
+        t.push_snapshot(Snapshot::new(Ref::NONE, 0, 2, alloc::vec![]))
+            .unwrap();
+        let s = t.sload(0, IrType::STR, SloadFlags::TYPECHECK).unwrap();
+        t.emit(Op::TOSTR, IrT::new(IrType::STR), s.0, 0).unwrap();
+        let a = crate::jit::regalloc::allocate(&t);
+        let e = emit(&t, &a).err().unwrap_or_default();
+        assert!(e.contains("NYI: IR TOSTR"), "{e}");
+    }
+}

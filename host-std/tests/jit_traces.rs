@@ -1,0 +1,190 @@
+//! Trace tests: every script of `tests/jit/` (and, with `CRESCENT_JIT_CORPUS=1`, every
+//! script of `tests/lua/`) runs with the JIT dormant and with the JIT eager
+//! (`hotloop=1`), in-process with this host's executable memory; both outputs must equal
+//! the `.expected` file (written from `luajit`). On AArch64 (under `qemu-aarch64` through
+//! the cargo runner) traces execute; elsewhere they are recorded and compiled only.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use crescent_core::jit::engine;
+use crescent_core::vm::Vm;
+use crescent_host_std::exec_memory::ExecMemory;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Runs one script; returns its output (an error ends it like the CLI prints it).
+fn run(path: &Path, eager: bool) -> (Vec<u8>, usize) {
+    let src = std::fs::read(path).unwrap();
+    let name = format!("@{}", path.file_name().unwrap().to_string_lossy());
+    let (out, n, _) = run_src(
+        &src,
+        &name,
+        if eager {
+            "jit.opt.start('hotloop=1')"
+        } else {
+            ""
+        },
+    );
+    (out, n)
+}
+
+/// Runs `src` after `init` (Lua); returns the output, the number of traces and how many
+/// times traces were entered.
+fn run_src(src: &[u8], name: &str, init: &str) -> (Vec<u8>, usize, u64) {
+    let mut vm = Vm::new();
+    crescent_core::stdlib::open_libs(&mut vm).unwrap();
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let o = out.clone();
+    vm.set_output(Box::new(move |b: &[u8]| {
+        o.borrow_mut().extend_from_slice(b)
+    }));
+    engine::set_code_memory(&mut vm, Box::new(ExecMemory::new()));
+    if !init.is_empty() {
+        let f = vm.load(init.as_bytes(), "=jit").unwrap();
+        vm.call(f, &[], None).unwrap();
+    }
+    match vm.load(src, name) {
+        Ok(f) => {
+            if let Err(e) = vm.call(f, &[], None) {
+                let msg = format!("error: {:?}\n", e);
+                out.borrow_mut().extend_from_slice(msg.as_bytes());
+            }
+        }
+        Err(e) => out
+            .borrow_mut()
+            .extend_from_slice(format!("{e:?}").as_bytes()),
+    }
+    let ntraces = vm.jit.as_ref().map_or(0, |e| e.traces().len());
+    let entered = vm
+        .jit
+        .as_ref()
+        .map_or(0, |e| e.traces().iter().map(|t| t.total_entries).sum());
+    let o = out.borrow().clone();
+    (o, ntraces, entered)
+}
+
+/// The output with addresses (`table: 0x...`) blanked: they differ from run to run.
+fn normalize(out: &[u8]) -> String {
+    let s = String::from_utf8_lossy(out);
+    let mut r = String::new();
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c == '0' && s[i..].starts_with("0x") {
+            r.push_str("0xADDR");
+            it.next();
+            while it.peek().is_some_and(|(_, c)| c.is_ascii_hexdigit()) {
+                it.next();
+            }
+        } else {
+            r.push(c);
+        }
+    }
+    r
+}
+
+fn check_dir(dir: &Path, require_expected_match: bool) -> usize {
+    let mut scripts: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "lua")
+                && p.with_extension("expected").exists()
+            {
+                scripts.push(p);
+            }
+        }
+    }
+    scripts.sort();
+    let mut failures = Vec::new();
+    let mut traces = 0;
+    for s in &scripts {
+        let (off, _) = run(s, false);
+        let (eager, n) = run(s, true);
+        traces += n;
+        if normalize(&off) != normalize(&eager) {
+            failures.push(format!(
+                "{}: JIT-eager output differs\n--- off\n{}\n--- eager\n{}",
+                s.display(),
+                String::from_utf8_lossy(&off),
+                String::from_utf8_lossy(&eager)
+            ));
+        }
+        if require_expected_match {
+            let exp = std::fs::read(s.with_extension("expected")).unwrap();
+            if eager != exp {
+                failures.push(format!(
+                    "{}: differs from expected\n{}",
+                    s.display(),
+                    String::from_utf8_lossy(&eager)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    traces
+}
+
+#[test]
+fn trace_scripts_match_with_jit_off_and_eager() {
+    let n = check_dir(&root().join("tests/jit"), true);
+    assert!(n >= 8, "only {n} traces compiled");
+}
+
+#[test]
+fn corpus_matches_with_jit_off_and_eager() {
+    if std::env::var("CRESCENT_JIT_CORPUS").is_err() {
+        return;
+    }
+    check_dir(&root().join("tests/lua"), false);
+}
+
+/// A trace whose first iteration fails a guard at almost every entry (the branch taken
+/// when it was recorded is never taken again) is unlinked and the loop recorded again;
+/// results stay exact throughout. Traces run only on AArch64.
+#[test]
+fn early_exiting_trace_is_unlinked_and_rerecorded() {
+    let src = b"local total = 0\n\
+        for j = 1, 300 do\n\
+          local s = 0\n\
+          for i = 1, 3 do\n\
+            if j > 1 then s = s + i else s = s - i end\n\
+          end\n\
+          total = total + s\n\
+        end\n\
+        print(total)\n";
+    let (out, n, entered) = run_src(
+        src,
+        "=early",
+        "jit.opt.start('hotloop=1') require('jit.v').start()",
+    );
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.ends_with("1788\n"), "{out}");
+    if cfg!(target_arch = "aarch64") {
+        assert!(out.contains("unlinked: exits early"), "{out}");
+        assert!(n >= 2, "{out}");
+        assert!(entered >= 300, "{entered} entries\n{out}");
+    }
+}
+
+/// Traces are entered (and exit) on AArch64: the mandelbrot script spends its inner loop
+/// in a trace.
+#[test]
+fn traces_run_on_aarch64() {
+    let src = std::fs::read(root().join("tests/jit/mandelbrot.lua")).unwrap();
+    let (out, n, entered) = run_src(&src, "=m", "jit.opt.start('hotloop=1')");
+    let exp = std::fs::read(root().join("tests/jit/mandelbrot.expected")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&exp));
+    assert!(n >= 1);
+    if cfg!(target_arch = "aarch64") {
+        assert!(entered >= 1000, "{entered}");
+    } else {
+        assert_eq!(entered, 0, "code must never run off AArch64");
+    }
+}

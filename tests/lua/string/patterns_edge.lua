@@ -1,0 +1,27 @@
+-- Pattern corners: sets with '-' and ']', escapes of non-alphanumerics, lazy and optional
+-- items at the ends, position captures in replacements, init past the end, '^' in gsub.
+print(("a-b"):match("[a-]+"), ("-x"):match("[-x]+"), ("b]"):match("[]b]+"), ("x%y"):match("[%%]"))
+print(("a.b"):match("a%.b"), ("a+b"):match("a%+b"), ("(x)"):match("%((.)%)"), ("a b"):match("%s"))
+print(("abc"):match("[%a-]+"), ("1-2"):match("[%d-]+"), ("AZaz"):match("[A-Z]+"), ("0xFF"):match("%x+$"))
+print(("aaab"):match("a-b"), ("aaa"):match("^a-$"), ("ab"):match("a?b"), ("b"):match("a?b"), ("aab"):match("a?b"))
+print(("hello"):find("l", 10), ("hello"):find("", 6), ("hello"):find("", 7), ("hello"):match(".", -1))
+print(("hello world"):gsub("()o", "%1"))
+print(("abc"):gsub("()", function(p) return "[" .. p .. "]" end))
+print(("one two"):gsub("(%w+)()", function(w, p) return w:upper() .. p end))
+print(("aaa"):gsub("^a", "b"), ("aaa"):gsub("a$", "b"), ("a\nb"):gsub("^", ">"))
+print(("x y z"):gsub("%s*", "_"))
+print(("[test]"):gsub("[%[%]]", ""), ("a.b.c"):gsub("%.", "/"), ("50%"):gsub("%%", " percent"))
+print(("key = value # comment"):match("^(%w+)%s*=%s*([^#]-)%s*#"))
+print(("2024-01-15T10:30:00"):match("^(%d%d%d%d)%-(%d%d)%-(%d%d)T(%d+):(%d+):(%d+)$"))
+print(("  a  b  "):gsub("^%s+", ""):gsub("%s+$", ""))
+print(string.find("abc", "b", -1), string.find("abc", "b", -2), string.find("abc", "b", -100))
+print(("%d"):rep(3, ""), ("f(x)"):gsub("%((%w)%)", "[%1]"))
+print(("\0a\0"):gsub("%z", "0"), #("\0\0"):match(".*"))
+print(("caab"):match("c(a*)(b)"), ("cb"):match("c(a*)(b)"), ("ab"):match("()a()b()"))
+print(pcall(string.match, "x", "[%"))
+print(pcall(string.match, "x", "%b"))
+print(pcall(string.match, "x", "%f"))
+print(pcall(string.gsub, "alo", "(%a)", "%2"))
+local t = {}
+for a, b in ("k1=v1;k2=v2"):gmatch("(%w+)=(%w+)") do t[#t + 1] = b .. a end
+print(table.concat(t, ","))
