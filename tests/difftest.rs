@@ -26,7 +26,7 @@ use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-const DEFAULT_COUNT: u64 = 100;
+const DEFAULT_COUNT: u64 = 200;
 const FIRST_SEED: u64 = 1_000_000;
 const MEMORY_LIMIT: usize = 256 << 20;
 const STACK_SIZE: usize = 64 << 20;
