@@ -15,7 +15,7 @@
 //! - Loop back-edges (`FORLOOP`, `TFORLOOP`, `LOOP`) decrement a hot counter and call the
 //!   JIT hook when it reaches zero.
 
-use crate::bytecode::{index_k, is_k, Instr, Op, LFIELDS_PER_FLUSH};
+use crate::bytecode::{index_k, is_k, Instr, Op, BITRK, LFIELDS_PER_FLUSH};
 use crate::gc::{GcHeader, Kind};
 use crate::object::{LuaFunction, Proto, Table, UpVal};
 use crate::value::{tag, Value};
@@ -51,6 +51,9 @@ impl Vm {
         let mut pc: usize;
         let mut code: *const Instr;
         let mut k: *const Value;
+        // `k` biased down by `BITRK` (wrapping: it may point outside the constants), so an
+        // RK operand is one select of `kb`/`regs` and one index by the raw operand.
+        let mut kb: *const Value;
         let mut cl: *mut LuaFunction;
         let mut proto: *mut Proto;
 
@@ -77,6 +80,7 @@ impl Vm {
                 proto = unsafe { (*cl).proto };
                 code = unsafe { (*proto).code.as_ptr() };
                 k = unsafe { (*proto).consts.as_ptr() };
+                kb = k.wrapping_sub(BITRK as usize);
                 reload!();
             }};
         }
@@ -101,11 +105,12 @@ impl Vm {
         macro_rules! rk {
             ($x:expr) => {{
                 let x = $x;
-                if is_k(x) {
-                    kst!(index_k(x))
-                } else {
-                    r!(x)
-                }
+                debug_assert!(
+                    !is_k(x) || (index_k(x) as usize) < unsafe { (&*proto).consts.len() }
+                );
+                let p: *const Value = if is_k(x) { kb } else { regs };
+                // `kb + x` is `k + index_k(x)` for a constant operand, `regs + x` otherwise.
+                unsafe { *p.wrapping_add(x as usize) }
             }};
         }
         macro_rules! rkreg {
@@ -483,6 +488,7 @@ impl Vm {
                             proto = unsafe { (*cl).proto };
                             code = np.code.as_ptr();
                             k = np.consts.as_ptr();
+                            kb = k.wrapping_sub(BITRK as usize);
                             continue;
                         }
                     }
@@ -572,6 +578,7 @@ impl Vm {
                             proto = unsafe { (*cl).proto };
                             code = unsafe { (*proto).code.as_ptr() };
                             k = unsafe { (*proto).consts.as_ptr() };
+                            kb = k.wrapping_sub(BITRK as usize);
                             th_ref.top = base + unsafe { (*proto).max_stack } as usize;
                             continue;
                         }
