@@ -567,8 +567,13 @@ impl Vm {
                             let res = cur.func;
                             let first = base + a;
                             let st = &mut th_ref.stack[..];
-                            for j in 0..want {
-                                st[res + j] = if j < n { st[first + j] } else { Value::NIL };
+                            if want == 1 && n >= 1 {
+                                // The common single result, without the general loop.
+                                st[res] = st[first];
+                            } else {
+                                for j in 0..want {
+                                    st[res + j] = if j < n { st[first + j] } else { Value::NIL };
+                                }
                             }
                             th_ref.frames.pop();
                             base = caller.base;
