@@ -17,7 +17,7 @@
 //! - Loop back-edges and calls charge the step budget (`budget!`, after `hot!` so a trace
 //!   that exited on an exhausted budget trips at once; see [`crate::vm::budget`]).
 
-use crate::bytecode::{index_k, is_k, Instr, Op, LFIELDS_PER_FLUSH};
+use crate::bytecode::{index_k, is_k, Instr, Op, BITRK, LFIELDS_PER_FLUSH};
 use crate::gc::{GcHeader, Kind};
 use crate::object::{LuaFunction, Proto, Table, UpVal};
 use crate::value::{tag, Value};
@@ -53,9 +53,15 @@ impl Vm {
         let th = self.cur;
         let mut stk: *mut Value;
         let mut base: usize;
+        // `stk + base`, kept in step with both: saves an address computation per
+        // register access and a live register in the dispatch loop.
+        let mut regs: *mut Value;
         let mut pc: usize;
         let mut code: *const Instr;
         let mut k: *const Value;
+        // `k` biased down by `BITRK` (wrapping: it may point outside the constants), so an
+        // RK operand is one select of `kb`/`regs` and one index by the raw operand.
+        let mut kb: *const Value;
         let mut cl: *mut LuaFunction;
         let mut proto: *mut Proto;
 
@@ -70,6 +76,7 @@ impl Vm {
         macro_rules! reload {
             () => {
                 stk = unsafe { (*th).stack.as_mut_ptr() };
+                regs = unsafe { stk.add(base) };
             };
         }
         macro_rules! enter {
@@ -81,19 +88,20 @@ impl Vm {
                 proto = unsafe { (*cl).proto };
                 code = unsafe { (*proto).code.as_ptr() };
                 k = unsafe { (*proto).consts.as_ptr() };
+                kb = k.wrapping_sub(BITRK as usize);
                 reload!();
             }};
         }
         macro_rules! r {
             ($i:expr) => {
-                unsafe { *stk.add(base + ($i) as usize) }
+                unsafe { *regs.add(($i) as usize) }
             };
         }
         macro_rules! setr {
             ($i:expr, $v:expr) => {{
                 let v = $v;
                 debug_assert!(base + ($i as usize) < unsafe { (&*th).stack.len() });
-                unsafe { *stk.add(base + ($i) as usize) = v };
+                unsafe { *regs.add(($i) as usize) = v };
             }};
         }
         macro_rules! kst {
@@ -105,11 +113,12 @@ impl Vm {
         macro_rules! rk {
             ($x:expr) => {{
                 let x = $x;
-                if is_k(x) {
-                    kst!(index_k(x))
-                } else {
-                    r!(x)
-                }
+                debug_assert!(
+                    !is_k(x) || (index_k(x) as usize) < unsafe { (&*proto).consts.len() }
+                );
+                let p: *const Value = if is_k(x) { kb } else { regs };
+                // `kb + x` is `k + index_k(x)` for a constant operand, `regs + x` otherwise.
+                unsafe { *p.wrapping_add(x as usize) }
             }};
         }
         macro_rules! rkreg {
@@ -493,11 +502,13 @@ impl Vm {
                             });
                             th_ref.top = nb + ms;
                             base = nb;
+                            regs = unsafe { stk.add(base) };
                             pc = 0;
                             cl = fv.ptr::<LuaFunction>();
                             proto = unsafe { (*cl).proto };
                             code = np.code.as_ptr();
                             k = np.consts.as_ptr();
+                            kb = k.wrapping_sub(BITRK as usize);
                             continue;
                         }
                     }
@@ -576,16 +587,23 @@ impl Vm {
                             let res = cur.func;
                             let first = base + a;
                             let st = &mut th_ref.stack[..];
-                            for j in 0..want {
-                                st[res + j] = if j < n { st[first + j] } else { Value::NIL };
+                            if want == 1 && n >= 1 {
+                                // The common single result, without the general loop.
+                                st[res] = st[first];
+                            } else {
+                                for j in 0..want {
+                                    st[res + j] = if j < n { st[first + j] } else { Value::NIL };
+                                }
                             }
                             th_ref.frames.pop();
                             base = caller.base;
+                            regs = unsafe { stk.add(base) };
                             pc = caller.pc;
                             cl = st[caller.func].ptr::<LuaFunction>();
                             proto = unsafe { (*cl).proto };
                             code = unsafe { (*proto).code.as_ptr() };
                             k = unsafe { (*proto).consts.as_ptr() };
+                            kb = k.wrapping_sub(BITRK as usize);
                             th_ref.top = base + unsafe { (*proto).max_stack } as usize;
                             continue;
                         }
@@ -767,12 +785,16 @@ impl Vm {
 #[inline(always)]
 fn decode(i: Instr) -> Op {
     let n = i.op_u8();
-    if (n as usize) < crate::bytecode::NUM_OPS {
-        // SAFETY: `Op` is `repr(u8)` with variants numbered densely from 0 (pinned by the
-        // const asserts in `bytecode`), and `n` is below their count.
-        unsafe { core::mem::transmute::<u8, Op>(n) }
-    } else {
-        Op::MOVE
+    debug_assert!((n as usize) < crate::bytecode::NUM_OPS);
+    // SAFETY: `Op` is `repr(u8)` with variants numbered densely from 0 (pinned by the
+    // const asserts in `bytecode`). Code reaches the interpreter only from the compiler,
+    // which emits instructions through `Instr::abc`/`abx`/`asbx` from an `Op` (the same
+    // contract the unchecked register and jump accesses rely on; `frontend::verify`
+    // checks it), so `n` is below their count. Trusting it removes a compare and a
+    // select from every dispatch.
+    unsafe {
+        core::hint::assert_unchecked((n as usize) < crate::bytecode::NUM_OPS);
+        core::mem::transmute::<u8, Op>(n)
     }
 }
 

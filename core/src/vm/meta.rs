@@ -41,16 +41,18 @@ const _: () = assert!(Tm::Metatable as usize == TM_COUNT - 1);
 /// and NaN are their own floor; the sign of zero is kept).
 #[inline(always)]
 pub fn floor(a: f64) -> f64 {
-    if a.is_nan() || libm::fabs(a) >= 4_503_599_627_370_496.0 {
+    // One comparison rejects NaN (unordered), infinities and the integral magnitudes.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    if !(libm::fabs(a) < 4_503_599_627_370_496.0) {
         return a;
     }
-    let t = (a as i64) as f64;
+    // SAFETY: `|a| < 2^52`, so truncation is in `i64` range (`to_int_unchecked`'s
+    // precondition); this avoids the saturating checks of `as`.
+    let t = unsafe { a.to_int_unchecked::<i64>() } as f64;
     let r = if t > a { t - 1.0 } else { t };
-    if r == 0.0 {
-        libm::copysign(r, a)
-    } else {
-        r
-    }
+    // `r` is negative exactly when `a` is, except for `a == -0.0` (truncated to `+0.0`):
+    // or-ing in `a`'s sign bit fixes that case and changes nothing else.
+    f64::from_bits(r.to_bits() | (a.to_bits() & (1 << 63)))
 }
 
 /// Lua 5.1's `%`: `a - floor(a/b)*b`.
@@ -435,5 +437,83 @@ mod tests {
         assert_eq!(super::lua_mod(5.5, 2.0), 1.5);
         assert_eq!(super::lua_mod(-5.0, 3.0), 1.0);
         assert_eq!(super::lua_mod(5.0, -3.0), -1.0);
+    }
+
+    /// `floor` and `%` on edge cases, expected values (sign of zero included) taken from
+    /// `luajit -e` (`math.floor(x)`, `a % b`).
+    #[test]
+    fn floor_and_mod_match_luajit() {
+        const INF: f64 = f64::INFINITY;
+        const BIG: f64 = 4_503_599_627_370_495.5; // 2^52 - 0.5
+        let floors: &[(f64, f64)] = &[
+            (-0.0, -0.0),
+            (0.0, 0.0),
+            (-0.5, -1.0),
+            (0.5, 0.0),
+            (-1e-300, -1.0),
+            (1e-300, 0.0),
+            (-2.5, -3.0),
+            (2.5, 2.0),
+            (-3.0, -3.0),
+            (BIG, 4_503_599_627_370_495.0),
+            (-BIG, -4_503_599_627_370_496.0),
+            (1e300, 1e300),
+            (-INF, -INF),
+            (INF, INF),
+            (4_611_686_018_427_388_928.0, 4_611_686_018_427_388_928.0),
+            (-4_611_686_018_427_387_904.0, -4_611_686_018_427_387_904.0),
+        ];
+        for &(x, want) in floors {
+            let got = super::floor(x);
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "floor({x}) = {got}, want {want}"
+            );
+        }
+        assert!(super::floor(f64::NAN).is_nan());
+        assert!(super::floor(-f64::NAN).is_nan());
+        let mods: &[(f64, f64, f64)] = &[
+            (5.5, 2.0, 1.5),
+            (-5.0, 3.0, 1.0),
+            (5.0, -3.0, -1.0),
+            (-0.0, 1.0, 0.0),
+            (0.0, -1.0, 0.0),
+            (-0.0, -1.0, 0.0),
+            (1e300, 7.0, 0.0),
+            (-1e300, 7.0, 0.0),
+            (9_007_199_254_740_993.0, 3.0, 2.0),
+            (-9_007_199_254_740_992.0, 3.0, 0.0),
+            (BIG, 2.0, 1.5),
+            (-BIG, 2.0, 0.5),
+            (-0.5, 1.0, 0.5),
+            (0.5, -1.0, -0.5),
+            (-7.25, 2.5, 0.25),
+            (1e-300, -1.0, -1.0),
+        ];
+        for &(a, b, want) in mods {
+            let got = super::lua_mod(a, b);
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "{a} % {b} = {got}, want {want}"
+            );
+        }
+        // Mod by zero, of infinities, by infinities and with NaN: all NaN.
+        for &(a, b) in &[
+            (0.0, 0.0),
+            (5.0, 0.0),
+            (-5.0, 0.0),
+            (INF, 2.0),
+            (-INF, 2.0),
+            (5.0, INF),
+            (-5.0, INF),
+            (5.0, -INF),
+            (-5.0, -INF),
+            (f64::NAN, 2.0),
+            (2.0, f64::NAN),
+        ] {
+            assert!(super::lua_mod(a, b).is_nan(), "{a} % {b}");
+        }
     }
 }
