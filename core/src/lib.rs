@@ -7,7 +7,7 @@
 //! # Unsafe inventory
 //! `unsafe` is confined to small, commented places: value boxing of GC pointers
 //! (`value`), the collector and object access (`gc`, `object`), the dispatch loop's raw
-//! register access to the VM stack (`vm/exec.rs`), code memory and entering traces
+//! register access to the VM stack (`vm/exec.rs`), the bit-level `floor` (`vm/meta.rs`), code memory and entering traces
 //! (`host`, `jit`). Every block carries a `// SAFETY:` comment.
 
 #![no_std]
