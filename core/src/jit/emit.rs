@@ -6,6 +6,8 @@
 //!         x19 = base (arg 0), x20 = &ExitState (arg 1)
 //!         pre-roll instructions ...
 //! loop:   loop body ...
+//!         ldr x16, [x20, steps]; subs x16, x16, #cost; str x16, [x20, steps]
+//!         b.mi exit_last                 (step budget, see `vm/budget.rs`)
 //!         back-edge moves (PHIs); b loop
 //! exit_n: str x0, [x20, gpr0]; movz x0, #n; b common     (one stub per snapshot)
 //! common: store x1..x28, d0..d31 to the ExitState, copy the spill slots,
@@ -21,6 +23,9 @@
 //! - GC objects are held as boxed `Value` bits (tag included), numbers as doubles; the
 //!   exit handler boxes by IR type and canonicalizes NaNs;
 //! - every guard is one conditional branch to the stub of the snapshot covering it;
+//! - a loop charges the step budget at its back-edge, before the back-edge moves, and
+//!   exits through the final snapshot (whose refs live to the end, see `regalloc.rs`)
+//!   when the counter goes negative: the interpreter then raises the error at its pc;
 //! - the walk is forward, in IR order (allocation is a separate pass, see `regalloc.rs`).
 
 use alloc::format;
@@ -28,7 +33,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::jit::a64::*;
-use crate::jit::exit::{fpr_offset, gpr_offset, spill_offset, MAX_SPILLS};
+use crate::jit::exit::{fpr_offset, gpr_offset, spill_offset, MAX_SPILLS, STEPS_OFFSET};
 use crate::jit::ir::{Call, Conv, Field, Fpm, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::regalloc::{Allocation, Loc, Move, Reg as RaReg, SCRATCH_FPR, SCRATCH_GPR};
 use crate::jit::snapshot::covering;
@@ -115,8 +120,9 @@ fn const_bits(t: &Trace, k: Ref) -> u64 {
     }
 }
 
-/// Compiles a trace. Fails (the trace is aborted) on what the emitter does not handle.
-pub fn emit(t: &Trace, a: &Allocation) -> EResult<Code> {
+/// Compiles a trace whose loop back-edge charges `step_cost` steps. Fails (the trace is
+/// aborted) on what the emitter does not handle.
+pub fn emit(t: &Trace, a: &Allocation, step_cost: i64) -> EResult<Code> {
     if a.spill_slots as usize > MAX_SPILLS {
         return Err(format!("{} spill slots", a.spill_slots));
     }
@@ -146,6 +152,7 @@ pub fn emit(t: &Trace, a: &Allocation) -> EResult<Code> {
     }
     match loop_at {
         Some(at) => {
+            e.charge_steps(step_cost)?;
             for m in a.phi_moves.clone() {
                 e.phi_move(m)?;
             }
@@ -255,6 +262,25 @@ impl Emitter<'_> {
         self.put(ldstp_post(LDP_X, x(29), x(30), SP, post));
         self.put(ret(x(30)));
         Ok(())
+    }
+
+    /// The back-edge's step charge: `steps -= cost`, exit through the final snapshot
+    /// (the state at the back-edge) when the result is negative.
+    fn charge_steps(&mut self, cost: i64) -> EResult<()> {
+        let n = crate::jit::snapshot::final_snapshot(self.t)
+            .map(|_| self.t.snaps.len() - 1)
+            .ok_or("loop without a back-edge snapshot")?;
+        self.put(ldst_x(LDR_X, XT0, ST, STEPS_OFFSET)?);
+        match Imm12::new(cost.max(0) as u64) {
+            Some(imm) => self.put(subs_imm(XT0, XSp::new(16), imm)),
+            None => {
+                self.mov64(XT1, cost as u64);
+                self.put(subs(XT0, XT0, XT1, ArithShift::none()));
+            }
+        }
+        self.put(ldst_x(STR_X, XT0, ST, STEPS_OFFSET)?);
+        let l = self.stubs[n];
+        self.buf.b_cond(Cond::Mi, l).map_err(buferr)
     }
 
     fn mov64(&mut self, rd: X, v: u64) {
@@ -727,7 +753,7 @@ mod tests {
     fn loop_code_shape() {
         let t = counting_loop();
         let a = crate::jit::regalloc::allocate(&t);
-        let code = emit(&t, &a).unwrap();
+        let code = emit(&t, &a, 1).unwrap();
         let w = &code.words;
         // Prologue: fp/lr, then x19/x20 only (no callee-saved register is allocated).
         assert_eq!(
@@ -789,7 +815,7 @@ mod tests {
         let s = t.sload(0, IrType::STR, SloadFlags::TYPECHECK).unwrap();
         t.emit(Op::TOSTR, IrT::new(IrType::STR), s.0, 0).unwrap();
         let a = crate::jit::regalloc::allocate(&t);
-        let e = emit(&t, &a).err().unwrap_or_default();
+        let e = emit(&t, &a, 1).err().unwrap_or_default();
         assert!(e.contains("NYI: IR TOSTR"), "{e}");
     }
 }
