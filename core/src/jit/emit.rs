@@ -3,14 +3,14 @@
 //! # Shape of the code
 //! ```text
 //! entry:  save fp/lr and every callee-saved register, reserve the spill frame,
-//!         x19 = base (arg 0), x20 = &ExitState (arg 1)
+//!         x19 = base (arg 0), x20 = &ExitState (arg 1), x21 = ExitState.steps
 //!         pre-roll instructions ...
 //! loop:   loop body ...
-//!         ldr x16, [x20, steps]; subs x16, x16, #cost; str x16, [x20, steps]
-//!         b.mi exit_last                 (step budget, see `vm/budget.rs`)
+//!         subs x21, x21, #cost; b.mi exit_last   (step budget, see `vm/budget.rs`)
 //!         back-edge moves (PHIs); b loop
 //! exit_n: str x0, [x20, gpr0]; movz x0, #n; b common     (one stub per snapshot)
-//! common: store x1..x28, d0..d31 to the ExitState, copy the spill slots,
+//! common: store x21 to ExitState.steps, x1..x28, d0..d31 to the ExitState, copy the
+//!         spill slots,
 //!         restore the callee-saved registers, ret (x0 = exit number)
 //! ```
 //! The code is called as `extern "C" fn(base: *mut Value, st: *mut ExitState) -> u64` and
@@ -61,6 +61,8 @@ const DT1: D = D::new(31);
 const BASE: XSp = XSp::new(19);
 const ST: XSp = XSp::new(20);
 const SP: XSp = XSp::new(31);
+/// The step counter (`ExitState::steps`), loaded by the prologue, stored by the exits.
+const STEPS: X = X::new(21);
 
 const _: () = assert!(SCRATCH_GPR.num() == 16 && SCRATCH_FPR.num() == 31);
 
@@ -133,7 +135,7 @@ pub fn emit(t: &Trace, a: &Allocation, step_cost: i64) -> EResult<Code> {
         buf: CodeBuffer::new(),
         stubs: Vec::new(),
         frame,
-        used: used_regs(a) | 1 << 19 | 1 << 20,
+        used: used_regs(a) | 1 << 19 | 1 << 20 | 1 << 21,
     };
     for _ in 0..t.snaps.len() {
         let l = e.buf.new_label();
@@ -217,6 +219,7 @@ impl Emitter<'_> {
         }
         self.put(mov(x(19), x(0)));
         self.put(mov(x(20), x(1)));
+        self.put(ldst_x(LDR_X, STEPS, ST, STEPS_OFFSET)?);
         Ok(())
     }
 
@@ -232,8 +235,9 @@ impl Emitter<'_> {
         }
         self.buf.bind(common).map_err(buferr)?;
         // x0 was stored by the stub; the exit handler reads only allocated registers.
+        self.put(ldst_x(STR_X, STEPS, ST, STEPS_OFFSET)?);
         for n in 1..=28u8 {
-            if n == 19 || n == 20 || self.used & (1 << n) == 0 {
+            if (19..=21).contains(&n) || self.used & (1 << n) == 0 {
                 continue;
             }
             self.put(ldst_x(STR_X, x(n), ST, gpr_offset(n as u32))?);
@@ -264,21 +268,20 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// The back-edge's step charge: `steps -= cost`, exit through the final snapshot
-    /// (the state at the back-edge) when the result is negative.
+    /// The back-edge's step charge: `x21 -= cost` (the counter lives in `x21` for the
+    /// whole trace), exit through the final snapshot (the state at the back-edge) when
+    /// the result is negative.
     fn charge_steps(&mut self, cost: i64) -> EResult<()> {
         let n = crate::jit::snapshot::final_snapshot(self.t)
             .map(|_| self.t.snaps.len() - 1)
             .ok_or("loop without a back-edge snapshot")?;
-        self.put(ldst_x(LDR_X, XT0, ST, STEPS_OFFSET)?);
         match Imm12::new(cost.max(0) as u64) {
-            Some(imm) => self.put(subs_imm(XT0, XSp::new(16), imm)),
+            Some(imm) => self.put(subs_imm(STEPS, XSp::new(21), imm)),
             None => {
                 self.mov64(XT1, cost as u64);
-                self.put(subs(XT0, XT0, XT1, ArithShift::none()));
+                self.put(subs(STEPS, STEPS, XT1, ArithShift::none()));
             }
         }
-        self.put(ldst_x(STR_X, XT0, ST, STEPS_OFFSET)?);
         let l = self.stubs[n];
         self.buf.b_cond(Cond::Mi, l).map_err(buferr)
     }
@@ -755,17 +758,15 @@ mod tests {
         let a = crate::jit::regalloc::allocate(&t);
         let code = emit(&t, &a, 1).unwrap();
         let w = &code.words;
-        // Prologue: fp/lr, then x19/x20 only (no callee-saved register is allocated).
-        assert_eq!(
-            w[0],
-            ldstp_pre(STP_X, x(29), x(30), SP, PairOff::new(-16).unwrap())
-        );
-        assert_eq!(
-            w[1],
-            ldstp_pre(STP_X, x(19), x(20), SP, PairOff::new(-16).unwrap())
-        );
-        assert_eq!(w[2], mov(x(19), x(0)));
-        assert_eq!(w[3], mov(x(20), x(1)));
+        // Prologue: fp/lr, then x19/x20 and x21 (the step counter) with x22 only (no
+        // callee-saved register is allocated).
+        let pre = PairOff::new(-16).unwrap();
+        assert_eq!(w[0], ldstp_pre(STP_X, x(29), x(30), SP, pre));
+        assert_eq!(w[1], ldstp_pre(STP_X, x(19), x(20), SP, pre));
+        assert_eq!(w[2], ldstp_pre(STP_X, x(21), x(22), SP, pre));
+        assert_eq!(w[3], mov(x(19), x(0)));
+        assert_eq!(w[4], mov(x(20), x(1)));
+        assert_eq!(w[5], ldst_x(LDR_X, STEPS, ST, STEPS_OFFSET).unwrap());
         // One exit stub per snapshot: `movz x0, #n` for each n.
         for n in 0..t.snaps.len() {
             let mz = movz(x(0), MoveWide::new(n as u16, 0).unwrap());
@@ -773,6 +774,9 @@ mod tests {
         }
         // The loop ends with a backward branch to the loop label.
         let at = code.loop_at.unwrap();
+        // The back-edge charges the step counter and exits through the final snapshot.
+        let charge = subs_imm(STEPS, XSp::new(21), Imm12::new(1).unwrap());
+        assert!(w[at..].contains(&charge), "no step charge");
         let back = w
             .iter()
             .enumerate()
