@@ -73,7 +73,7 @@ pub const STEPS_OFFSET: usize = core::mem::offset_of!(ExitState, steps);
 
 // The emitter addresses everything with scaled 12-bit offsets from `x20`.
 const _: () = assert!(input_offset(MAX_INPUTS as u32) < 4096 * 8);
-const _: () = assert!(STEPS_OFFSET < 4096 * 8 && STEPS_OFFSET % 8 == 0);
+const _: () = assert!(STEPS_OFFSET < 4096 * 8 && STEPS_OFFSET.is_multiple_of(8));
 
 /// The boxed value of IR constant `k`.
 pub fn const_value(t: &Trace, k: Ref) -> Value {
