@@ -274,13 +274,18 @@ fn traces_honour_the_hard_step_budget() {
         BUDGET
     );
     vm.set_step_budget(Some(1_000_000));
-    exec(&mut vm, "x = 0 for i = 1, 1000 do x = x + i end").unwrap();
+    exec(
+        &mut vm,
+        "local s = 0 for i = 1, 1000 do s = s + i end x = s",
+    )
+    .unwrap();
     assert_eq!(
         vm.get_global("x"),
         crescent_core::value::Value::num(500500.0)
     );
     if cfg!(target_arch = "aarch64") {
-        assert!(entries(&vm) >= 1, "{} entries", entries(&vm));
+        // The latched loop and the one after the reset both ran in traces.
+        assert!(entries(&vm) >= 2, "{} entries", entries(&vm));
     }
 }
 
