@@ -41,13 +41,20 @@ enum Jit {
     Eager,
 }
 
-/// The one place that sets JIT options for a run. `Eager` makes every loop hot at its first
-/// back-edge (`hotloop=1`); until the JIT is wired in, that only changes how often the
-/// interpreter calls the hot-loop hook, and both modes are the interpreter.
+/// The one place that sets JIT options for a run. `Eager` installs the host's executable
+/// memory and turns the JIT on with every loop hot at its first back-edge (`hotloop=1`),
+/// as `tests/corpus.rs` does: on AArch64 traces run, elsewhere they are compiled only.
 fn configure_jit(lua: &mut crescent::Lua, mode: Jit) {
     match mode {
         Jit::Off => {}
-        Jit::Eager => lua.vm().hotloop = 1,
+        Jit::Eager => {
+            crescent_core::jit::engine::set_code_memory(
+                lua.vm(),
+                Box::new(crescent_host_std::exec_memory::ExecMemory::new()),
+            );
+            lua.exec(b"jit.opt.start('hotloop=1')", "=jit")
+                .expect("configuring the JIT");
+        }
     }
 }
 

@@ -188,3 +188,136 @@ fn traces_run_on_aarch64() {
         assert_eq!(entered, 0, "code must never run off AArch64");
     }
 }
+
+/// A VM with the JIT eager and executable memory, its output captured.
+fn jit_vm() -> (Vm, Rc<RefCell<Vec<u8>>>) {
+    let mut vm = Vm::new();
+    crescent_core::stdlib::open_libs(&mut vm).unwrap();
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let o = out.clone();
+    vm.set_output(Box::new(move |b: &[u8]| {
+        o.borrow_mut().extend_from_slice(b)
+    }));
+    engine::set_code_memory(&mut vm, Box::new(ExecMemory::new()));
+    exec(&mut vm, "jit.opt.start('hotloop=1')").unwrap();
+    (vm, out)
+}
+
+/// Runs `src`, returning its error message if it failed (the stack reset after it).
+fn exec(vm: &mut Vm, src: &str) -> Result<(), String> {
+    let (depth, top) = (vm.frame_depth(), vm.stack_top());
+    let r = vm
+        .load(src.as_bytes(), "=budget")
+        .and_then(|f| vm.call(f, &[], Some(0)).map(|_| ()));
+    let r = r.map_err(|e| vm.error_message(e));
+    vm.reset_stack(depth, top);
+    r
+}
+
+/// Times traces were entered.
+fn entries(vm: &Vm) -> u64 {
+    vm.jit
+        .as_ref()
+        .map_or(0, |e| e.traces().iter().map(|t| t.total_entries).sum())
+}
+
+const BUDGET: &str = crescent_core::vm::budget::BUDGET_MESSAGE;
+
+/// Infinite loops compiled into traces are stopped by the step budget at their
+/// back-edge (the trace exits, the interpreter raises the error at the exit's pc), and
+/// the state stays usable: in soft mode the error is catchable and the budget renewed.
+#[test]
+fn traces_honour_the_soft_step_budget() {
+    let (mut vm, out) = jit_vm();
+    vm.set_step_budget(Some(200_000));
+    let e = exec(&mut vm, "local i = 0 while true do i = i + 1 end").unwrap_err();
+    assert_eq!(e, BUDGET);
+    // The trace stops within one iteration of the budget (plus the interpreted warm-up).
+    assert!(vm.steps_used() <= 200_000 + 10, "{}", vm.steps_used());
+    let e = exec(&mut vm, "local s = 0 for i = 1, 1e300 do s = s + i end").unwrap_err();
+    assert_eq!(e, BUDGET);
+    exec(
+        &mut vm,
+        "local n = 0 \
+         for k = 1, 3 do \
+           local ok, e = pcall(function() local x = 0 while true do x = x + 0.5 end end) \
+           if not ok and e == 'instruction budget exhausted' then n = n + 1 end \
+         end \
+         local s = 0 for i = 1, 100 do s = s + i end \
+         print(n, s)",
+    )
+    .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.borrow()), "3\t5050\n");
+    if cfg!(target_arch = "aarch64") {
+        // Each of those loops ran in a trace (an interpreted one would take the same
+        // path, but these counts show the trace's back-edge charge stopped them).
+        assert!(entries(&vm) >= 5, "{} entries", entries(&vm));
+    }
+}
+
+/// In hard mode the error raised from a trace's exit is latched: `pcall` cannot swallow
+/// it, every later run fails until the host sets the budget again.
+#[test]
+fn traces_honour_the_hard_step_budget() {
+    let (mut vm, _out) = jit_vm();
+    vm.set_budget_hard(true);
+    vm.set_step_budget(Some(100_000));
+    let e = exec(
+        &mut vm,
+        "while true do pcall(function() local i = 0 while true do i = i + 1 end end) end",
+    )
+    .unwrap_err();
+    assert_eq!(e, BUDGET);
+    assert!(vm.step_budget_exhausted());
+    assert_eq!(
+        exec(&mut vm, "local i = 0 while true do i = i + 1 end").unwrap_err(),
+        BUDGET
+    );
+    vm.set_step_budget(Some(1_000_000));
+    exec(
+        &mut vm,
+        "local s = 0 for i = 1, 1000 do s = s + i end x = s",
+    )
+    .unwrap();
+    assert_eq!(
+        vm.get_global("x"),
+        crescent_core::value::Value::num(500500.0)
+    );
+    if cfg!(target_arch = "aarch64") {
+        // The latched loop and the one after the reset both ran in traces.
+        assert!(entries(&vm) >= 2, "{} entries", entries(&vm));
+    }
+}
+
+/// Under a large budget a trace runs to completion with the same output, and charges
+/// about what the interpreter charges.
+#[test]
+fn budgeted_trace_runs_to_completion() {
+    let src = std::fs::read_to_string(root().join("tests/jit/mandelbrot.lua")).unwrap();
+    let exp = std::fs::read(root().join("tests/jit/mandelbrot.expected")).unwrap();
+    let (mut vm, out) = jit_vm();
+    vm.set_step_budget(Some(1 << 40));
+    exec(&mut vm, &src).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.borrow()),
+        String::from_utf8_lossy(&exp)
+    );
+    let jit_steps = vm.steps_used();
+    let mut plain = Vm::new();
+    crescent_core::stdlib::open_libs(&mut plain).unwrap();
+    plain.set_output(Box::new(|_: &[u8]| {}));
+    plain.set_step_budget(Some(1 << 40));
+    exec(&mut plain, &src).unwrap();
+    let steps = plain.steps_used();
+    if cfg!(target_arch = "aarch64") {
+        assert!(entries(&vm) >= 1000, "{}", entries(&vm));
+        // Entries charge one iteration fewer than the interpreter (the pre-roll) and
+        // the entering back-edge again after the exit: within a few percent.
+        assert!(
+            jit_steps * 10 >= steps * 9 && jit_steps <= steps * 11 / 10,
+            "jit {jit_steps} vs interpreter {steps}"
+        );
+    } else {
+        assert_eq!(jit_steps, steps);
+    }
+}

@@ -3,12 +3,14 @@
 //! # Shape of the code
 //! ```text
 //! entry:  save fp/lr and every callee-saved register, reserve the spill frame,
-//!         x19 = base (arg 0), x20 = &ExitState (arg 1)
+//!         x19 = base (arg 0), x20 = &ExitState (arg 1), x21 = ExitState.steps
 //!         pre-roll instructions ...
 //! loop:   loop body ...
+//!         subs x21, x21, #cost; b.mi exit_last   (step budget, see `vm/budget.rs`)
 //!         back-edge moves (PHIs); b loop
 //! exit_n: str x0, [x20, gpr0]; movz x0, #n; b common     (one stub per snapshot)
-//! common: store x1..x28, d0..d31 to the ExitState, copy the spill slots,
+//! common: store x21 to ExitState.steps, x1..x28, d0..d31 to the ExitState, copy the
+//!         spill slots,
 //!         restore the callee-saved registers, ret (x0 = exit number)
 //! ```
 //! The code is called as `extern "C" fn(base: *mut Value, st: *mut ExitState) -> u64` and
@@ -21,6 +23,9 @@
 //! - GC objects are held as boxed `Value` bits (tag included), numbers as doubles; the
 //!   exit handler boxes by IR type and canonicalizes NaNs;
 //! - every guard is one conditional branch to the stub of the snapshot covering it;
+//! - a loop charges the step budget at its back-edge, before the back-edge moves, and
+//!   exits through the final snapshot (whose refs live to the end, see `regalloc.rs`)
+//!   when the counter goes negative: the interpreter then raises the error at its pc;
 //! - the walk is forward, in IR order (allocation is a separate pass, see `regalloc.rs`).
 
 use alloc::format;
@@ -28,7 +33,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::jit::a64::*;
-use crate::jit::exit::{fpr_offset, gpr_offset, spill_offset, MAX_SPILLS};
+use crate::jit::exit::{fpr_offset, gpr_offset, spill_offset, MAX_SPILLS, STEPS_OFFSET};
 use crate::jit::ir::{Call, Conv, Field, Fpm, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::regalloc::{Allocation, Loc, Move, Reg as RaReg, SCRATCH_FPR, SCRATCH_GPR};
 use crate::jit::snapshot::covering;
@@ -56,6 +61,8 @@ const DT1: D = D::new(31);
 const BASE: XSp = XSp::new(19);
 const ST: XSp = XSp::new(20);
 const SP: XSp = XSp::new(31);
+/// The step counter (`ExitState::steps`), loaded by the prologue, stored by the exits.
+const STEPS: X = X::new(21);
 
 const _: () = assert!(SCRATCH_GPR.num() == 16 && SCRATCH_FPR.num() == 31);
 
@@ -115,8 +122,9 @@ fn const_bits(t: &Trace, k: Ref) -> u64 {
     }
 }
 
-/// Compiles a trace. Fails (the trace is aborted) on what the emitter does not handle.
-pub fn emit(t: &Trace, a: &Allocation) -> EResult<Code> {
+/// Compiles a trace whose loop back-edge charges `step_cost` steps. Fails (the trace is
+/// aborted) on what the emitter does not handle.
+pub fn emit(t: &Trace, a: &Allocation, step_cost: i64) -> EResult<Code> {
     if a.spill_slots as usize > MAX_SPILLS {
         return Err(format!("{} spill slots", a.spill_slots));
     }
@@ -127,7 +135,7 @@ pub fn emit(t: &Trace, a: &Allocation) -> EResult<Code> {
         buf: CodeBuffer::new(),
         stubs: Vec::new(),
         frame,
-        used: used_regs(a) | 1 << 19 | 1 << 20,
+        used: used_regs(a) | 1 << 19 | 1 << 20 | 1 << 21,
     };
     for _ in 0..t.snaps.len() {
         let l = e.buf.new_label();
@@ -146,6 +154,7 @@ pub fn emit(t: &Trace, a: &Allocation) -> EResult<Code> {
     }
     match loop_at {
         Some(at) => {
+            e.charge_steps(step_cost)?;
             for m in a.phi_moves.clone() {
                 e.phi_move(m)?;
             }
@@ -210,6 +219,7 @@ impl Emitter<'_> {
         }
         self.put(mov(x(19), x(0)));
         self.put(mov(x(20), x(1)));
+        self.put(ldst_x(LDR_X, STEPS, ST, STEPS_OFFSET)?);
         Ok(())
     }
 
@@ -225,8 +235,9 @@ impl Emitter<'_> {
         }
         self.buf.bind(common).map_err(buferr)?;
         // x0 was stored by the stub; the exit handler reads only allocated registers.
+        self.put(ldst_x(STR_X, STEPS, ST, STEPS_OFFSET)?);
         for n in 1..=28u8 {
-            if n == 19 || n == 20 || self.used & (1 << n) == 0 {
+            if (19..=21).contains(&n) || self.used & (1 << n) == 0 {
                 continue;
             }
             self.put(ldst_x(STR_X, x(n), ST, gpr_offset(n as u32))?);
@@ -255,6 +266,24 @@ impl Emitter<'_> {
         self.put(ldstp_post(LDP_X, x(29), x(30), SP, post));
         self.put(ret(x(30)));
         Ok(())
+    }
+
+    /// The back-edge's step charge: `x21 -= cost` (the counter lives in `x21` for the
+    /// whole trace), exit through the final snapshot (the state at the back-edge) when
+    /// the result is negative.
+    fn charge_steps(&mut self, cost: i64) -> EResult<()> {
+        let n = crate::jit::snapshot::final_snapshot(self.t)
+            .map(|_| self.t.snaps.len() - 1)
+            .ok_or("loop without a back-edge snapshot")?;
+        match Imm12::new(cost.max(0) as u64) {
+            Some(imm) => self.put(subs_imm(STEPS, XSp::new(21), imm)),
+            None => {
+                self.mov64(XT1, cost as u64);
+                self.put(subs(STEPS, STEPS, XT1, ArithShift::none()));
+            }
+        }
+        let l = self.stubs[n];
+        self.buf.b_cond(Cond::Mi, l).map_err(buferr)
     }
 
     fn mov64(&mut self, rd: X, v: u64) {
@@ -727,19 +756,17 @@ mod tests {
     fn loop_code_shape() {
         let t = counting_loop();
         let a = crate::jit::regalloc::allocate(&t);
-        let code = emit(&t, &a).unwrap();
+        let code = emit(&t, &a, 1).unwrap();
         let w = &code.words;
-        // Prologue: fp/lr, then x19/x20 only (no callee-saved register is allocated).
-        assert_eq!(
-            w[0],
-            ldstp_pre(STP_X, x(29), x(30), SP, PairOff::new(-16).unwrap())
-        );
-        assert_eq!(
-            w[1],
-            ldstp_pre(STP_X, x(19), x(20), SP, PairOff::new(-16).unwrap())
-        );
-        assert_eq!(w[2], mov(x(19), x(0)));
-        assert_eq!(w[3], mov(x(20), x(1)));
+        // Prologue: fp/lr, then x19/x20 and x21 (the step counter) with x22 only (no
+        // callee-saved register is allocated).
+        let pre = PairOff::new(-16).unwrap();
+        assert_eq!(w[0], ldstp_pre(STP_X, x(29), x(30), SP, pre));
+        assert_eq!(w[1], ldstp_pre(STP_X, x(19), x(20), SP, pre));
+        assert_eq!(w[2], ldstp_pre(STP_X, x(21), x(22), SP, pre));
+        assert_eq!(w[3], mov(x(19), x(0)));
+        assert_eq!(w[4], mov(x(20), x(1)));
+        assert_eq!(w[5], ldst_x(LDR_X, STEPS, ST, STEPS_OFFSET).unwrap());
         // One exit stub per snapshot: `movz x0, #n` for each n.
         for n in 0..t.snaps.len() {
             let mz = movz(x(0), MoveWide::new(n as u16, 0).unwrap());
@@ -747,6 +774,9 @@ mod tests {
         }
         // The loop ends with a backward branch to the loop label.
         let at = code.loop_at.unwrap();
+        // The back-edge charges the step counter and exits through the final snapshot.
+        let charge = subs_imm(STEPS, XSp::new(21), Imm12::new(1).unwrap());
+        assert!(w[at..].contains(&charge), "no step charge");
         let back = w
             .iter()
             .enumerate()
@@ -789,7 +819,7 @@ mod tests {
         let s = t.sload(0, IrType::STR, SloadFlags::TYPECHECK).unwrap();
         t.emit(Op::TOSTR, IrT::new(IrType::STR), s.0, 0).unwrap();
         let a = crate::jit::regalloc::allocate(&t);
-        let e = emit(&t, &a).err().unwrap_or_default();
+        let e = emit(&t, &a, 1).err().unwrap_or_default();
         assert!(e.contains("NYI: IR TOSTR"), "{e}");
     }
 }

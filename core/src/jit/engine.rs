@@ -360,7 +360,13 @@ fn compile(
     #[cfg(debug_assertions)]
     crate::jit::ir::verify(&trace).map_err(Abort::Emit)?;
     let alloc = regalloc::allocate(&trace);
-    let code = emit::emit(&trace, &alloc).map_err(Abort::Emit)?;
+    // The loop's back-edge charges what the interpreter charges for the instruction that
+    // closes it (the last one recorded).
+    let step_cost = rec
+        .bytecode
+        .last()
+        .map_or(1, |(_, i)| crate::vm::budget::back_edge_cost(i.sbx()));
+    let code = emit::emit(&trace, &alloc, step_cost).map_err(Abort::Emit)?;
     // Keep alive what the trace relies on without keeping anything observable alive:
     // the prototype (its address is the loop's key; its constants are the trace's
     // string constants) and the natives it inlines (no upvalues). Tables and closures
@@ -497,10 +503,13 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
     // installed executable; it follows the C calling convention with two pointer
     // arguments, reads and writes only the frame's registers below `nslots` (checked
     // above to be inside the stack) and the exit state, and returns the exit number.
+    e.state.steps = vm.steps_left;
     let exitno = unsafe {
         let f: extern "C" fn(*mut Value, *mut ExitState) -> u64 = core::mem::transmute(entry);
         f(base, &mut *e.state)
     } as usize;
+    // Negative when the budget ran out: the interpreter's charge at the exit pc trips.
+    vm.steps_left = e.state.steps;
     let tr = &mut e.traces[n];
     let plan = tr.plans.get(exitno)?; // stubs exist only for snapshots
                                       // SAFETY: the frame has `nslots` registers (checked above).

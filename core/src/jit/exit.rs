@@ -6,7 +6,8 @@
 //! with the exit number (the snapshot index). [`restore`] then writes each slot of that
 //! snapshot back to the VM stack, rebuilding constants and boxing values by their IR type,
 //! and gives the pc to resume at. Inputs (numbers read by entry assumptions, see
-//! `record.rs`) are written to `inputs` before entry and read by the trace.
+//! `record.rs`) are written to `inputs` before entry and read by the trace; the step
+//! counter is copied to `steps` before entry and back after the exit.
 //!
 //! Invariants: the layout is `#[repr(C)]` and the emitter takes every offset from here
 //! (`offset_of!`); numbers written to the stack are canonical NaN-boxed values (a NaN
@@ -32,6 +33,10 @@ pub struct ExitState {
     pub spill: [u64; MAX_SPILLS],
     /// Inputs filled before entry.
     pub inputs: [u64; MAX_INPUTS],
+    /// The VM's step counter (`Vm::steps_left`), copied in before entry and back after
+    /// the exit: each back-edge of the trace subtracts its loop's cost and exits when
+    /// the result is negative (see `vm/budget.rs`).
+    pub steps: i64,
 }
 
 impl Default for ExitState {
@@ -41,6 +46,7 @@ impl Default for ExitState {
             fpr: [0; 32],
             spill: [0; MAX_SPILLS],
             inputs: [0; MAX_INPUTS],
+            steps: 0,
         }
     }
 }
@@ -62,8 +68,12 @@ pub const fn input_offset(n: u32) -> usize {
     core::mem::offset_of!(ExitState, inputs) + 8 * n as usize
 }
 
+/// Byte offset of `steps`.
+pub const STEPS_OFFSET: usize = core::mem::offset_of!(ExitState, steps);
+
 // The emitter addresses everything with scaled 12-bit offsets from `x20`.
 const _: () = assert!(input_offset(MAX_INPUTS as u32) < 4096 * 8);
+const _: () = assert!(STEPS_OFFSET < 4096 * 8 && STEPS_OFFSET.is_multiple_of(8));
 
 /// The boxed value of IR constant `k`.
 pub fn const_value(t: &Trace, k: Ref) -> Value {

@@ -9,8 +9,8 @@
 //!   veneers, the cycle-breaking temporary of the back-edge moves ([`SCRATCH_GPR`]);
 //! - `x18`: platform register, never touched (reserved on macOS);
 //! - `x19`: `BASE`, the VM stack base of the trace's entry frame (slots are `[x19, #8*n]`);
-//! - `x20`: the VM state pointer (helper calls, exit state); `x21`: the JIT state
-//!   (exit handler, trace registry);
+//! - `x20`: the exit state pointer; `x21`: the step budget counter (`vm/budget.rs`),
+//!   loaded at entry, charged at the back-edge, stored back by the exits;
 //! - `x22`-`x28`: allocatable, callee-saved: they survive helper calls;
 //! - `x29` (frame pointer), `x30` (link register), `sp`: never allocated;
 //! - `d0`-`d7`, `d16`-`d29`: allocatable, caller-saved; `d8`-`d15`: allocatable,
