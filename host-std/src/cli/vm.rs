@@ -95,9 +95,9 @@ impl VmEngine {
         engine.vm.set_memory_limit(inv.limits.memory);
         engine.vm.set_budget_hard(inv.limits.budget_hard);
         engine.vm.set_step_budget(inv.limits.steps);
-        // The trace JIT is on by default, as in luajit (`-joff` turns it off). Compiled
-        // traces do not charge the step budget yet, so a budgeted run stays interpreted.
-        crescent_core::jit::engine::set_enabled(&mut engine.vm, inv.limits.steps.is_none());
+        // The trace JIT is on by default, as in luajit (`-joff` turns it off); compiled
+        // traces charge the step budget at their loop back-edges.
+        crescent_core::jit::engine::set_enabled(&mut engine.vm, true);
         engine.results_base = engine.vm.roots.len();
         Ok(engine)
     }
