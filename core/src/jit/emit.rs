@@ -372,6 +372,24 @@ impl Emitter<'_> {
         }
     }
 
+    /// Where a general-purpose result goes: its register, or `scratch` then its spill
+    /// slot (`None`: the value is unused).
+    fn gout(&self, r: Ref, scratch: X) -> EResult<Option<(X, Option<u16>)>> {
+        match self.a.loc(r) {
+            Loc::Reg(reg) if !reg.is_fp() => Ok(Some((x(reg.num()), None))),
+            Loc::Spill(s) => Ok(Some((scratch, Some(s)))),
+            Loc::None => Ok(None),
+            l => Err(format!("{r}: general-purpose result at {l:?}")),
+        }
+    }
+
+    fn gdone(&mut self, dst: (X, Option<u16>)) -> EResult<()> {
+        if let Some(s) = dst.1 {
+            self.put(ldst_x(STR_X, dst.0, SP, 8 * s as usize)?);
+        }
+        Ok(())
+    }
+
     fn fdone(&mut self, dst: (D, Option<u16>)) -> EResult<()> {
         if let Some(s) = dst.1 {
             self.put(ldst_d(STR_D, dst.0, SP, 8 * s as usize)?);
@@ -483,19 +501,16 @@ impl Emitter<'_> {
                 let off = f.offset().ok_or("field without offset")?;
                 let obj = self.gin(ins.a(), XT0)?;
                 self.put(and_imm(XSp::new(16), obj, self.payload_mask()?));
-                match self.a.loc(r) {
-                    Loc::Reg(reg) if !reg.is_fp() => {
-                        let w = match ty {
-                            IrType::INT | IrType::U32 => {
-                                let o = UOff::<2>::new(off as i64).ok_or("field offset")?;
-                                ldst(LDR_W, W::new(reg.num()), XSp::new(16), o)
-                            }
-                            _ => ldst_x(LDR_X, x(reg.num()), XSp::new(16), off)?,
-                        };
-                        self.put(w);
-                    }
-                    Loc::None => {}
-                    l => return Err(format!("FLOAD into {l:?}")),
+                if let Some(dst) = self.gout(r, XT1)? {
+                    let w = match ty {
+                        IrType::INT | IrType::U32 => {
+                            let o = UOff::<2>::new(off as i64).ok_or("field offset")?;
+                            ldst(LDR_W, W::new(dst.0.num() as u8), XSp::new(16), o)
+                        }
+                        _ => ldst_x(LDR_X, dst.0, XSp::new(16), off)?,
+                    };
+                    self.put(w);
+                    self.gdone(dst)?;
                 }
             }
             Op::CALLL if ins.op2 == Call::TAB_LEN as u16 => {
@@ -528,25 +543,25 @@ impl Emitter<'_> {
                     return Err(format!("CONV {:?}", c));
                 }
                 let p = self.fin(ins.a(), DT0)?;
-                let dst = match self.a.loc(r) {
-                    Loc::Reg(reg) if !reg.is_fp() => W::new(reg.num()),
-                    Loc::None if ins.t.is_guard() => W::new(16),
-                    Loc::None => return Ok(()),
-                    l => return Err(format!("CONV into {l:?}")),
+                let out = match self.gout(r, XT0)? {
+                    Some(o) => o,
+                    None if ins.t.is_guard() => (XT0, None),
+                    None => return Ok(()),
                 };
+                let dst = W::new(out.0.num() as u8);
                 self.put(fcvtzs(dst, p));
                 if c.check() {
                     self.put(scvtf(DT1, dst));
                     self.put(fcmp(p, DT1));
                     self.guard_branch(r, Cond::Ne)?;
                 }
+                self.gdone(out)?;
             }
             Op::ADD | Op::SUB if ty == IrType::INT => {
-                let dst = match self.a.loc(r) {
-                    Loc::Reg(reg) if !reg.is_fp() => W::new(reg.num()),
-                    Loc::None => return Ok(()),
-                    l => return Err(format!("int arithmetic into {l:?}")),
+                let Some(out) = self.gout(r, XT0)? else {
+                    return Ok(());
                 };
+                let dst = W::new(out.0.num() as u8);
                 let p = self.win(ins.a(), XT0)?;
                 match self.t.int_value(ins.b()).and_then(|k| Imm12::new(k as u64)) {
                     Some(imm) if ins.b().is_const() => {
@@ -566,6 +581,7 @@ impl Emitter<'_> {
                         });
                     }
                 }
+                self.gdone(out)?;
             }
             Op::ABC => {
                 // Exit unless index (b) < size (a), unsigned.
@@ -577,13 +593,10 @@ impl Emitter<'_> {
             Op::AREF => {
                 let arr = self.gin(ins.a(), XT0)?;
                 let idx = self.gin(ins.b(), XT1)?;
-                match self.a.loc(r) {
-                    Loc::Reg(reg) if !reg.is_fp() => {
-                        let sh = ArithShift::new(ShiftKind::Lsl, 3).ok_or("shift")?;
-                        self.put(add(x(reg.num()), arr, idx, sh));
-                    }
-                    Loc::None => {}
-                    l => return Err(format!("AREF into {l:?}")),
+                if let Some(dst) = self.gout(r, XT0)? {
+                    let sh = ArithShift::new(ShiftKind::Lsl, 3).ok_or("shift")?;
+                    self.put(add(dst.0, arr, idx, sh));
+                    self.gdone(dst)?;
                 }
             }
             Op::HREFK => {
@@ -592,18 +605,30 @@ impl Emitter<'_> {
                 let key = self.t.k64_value(Ref(ks.op1)).ok_or("HREFK key")?;
                 let kofs = Field::TAB_SKEYS.offset().ok_or("skeys")? + 8 * slot;
                 let vofs = Field::TAB_SVALS.offset().ok_or("svals")? + 8 * slot;
-                let dst = match self.a.loc(r) {
-                    Loc::Reg(reg) if !reg.is_fp() => x(reg.num()),
-                    l => return Err(format!("HREFK into {l:?}")),
-                };
                 let tab = self.gin(ins.a(), XT0)?;
                 self.put(and_imm(XSp::new(16), tab, self.payload_mask()?));
                 self.put(ldst_x(LDR_X, XT1, XSp::new(16), kofs)?);
-                self.mov64(dst, key);
-                self.put(cmp(XT1, dst, ArithShift::none()));
-                self.guard_branch(r, Cond::Ne)?;
                 let imm = Imm12::new(vofs as u64).ok_or("svals offset")?;
-                self.put(add_imm(XSp::new(dst.num() as u8), XSp::new(16), imm));
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => {
+                        let dst = x(reg.num());
+                        self.mov64(dst, key);
+                        self.put(cmp(XT1, dst, ArithShift::none()));
+                        self.guard_branch(r, Cond::Ne)?;
+                        self.put(add_imm(XSp::new(reg.num()), XSp::new(16), imm));
+                    }
+                    l => {
+                        // Spilled (or unused): store the address first, which frees
+                        // x16 for the key (the exit does not read this value).
+                        if let Loc::Spill(sp) = l {
+                            self.put(add_imm(XSp::new(16), XSp::new(16), imm));
+                            self.put(ldst_x(STR_X, XT0, SP, 8 * sp as usize)?);
+                        }
+                        self.mov64(XT0, key);
+                        self.put(cmp(XT1, XT0, ArithShift::none()));
+                        self.guard_branch(r, Cond::Ne)?;
+                    }
+                }
             }
             Op::ALOAD | Op::HLOAD => {
                 let addr = self.gin(ins.a(), XT0)?;
@@ -717,9 +742,10 @@ impl Emitter<'_> {
                 self.put(ldst_x(STR_X, x(sr.num()), SP, 8 * s as usize)?);
             }
             (Loc::Spill(ds), Loc::Spill(ss)) => {
+                // Through x17: x16 may hold the saved value of a cycle being broken.
                 if ds != ss {
-                    self.put(ldst_x(LDR_X, XT0, SP, 8 * ss as usize)?);
-                    self.put(ldst_x(STR_X, XT0, SP, 8 * ds as usize)?);
+                    self.put(ldst_x(LDR_X, XT1, SP, 8 * ss as usize)?);
+                    self.put(ldst_x(STR_X, XT1, SP, 8 * ds as usize)?);
                 }
             }
             (dst, src) => return Err(format!("back-edge move {src:?} -> {dst:?}")),
