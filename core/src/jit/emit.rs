@@ -6,8 +6,9 @@
 //!         x19 = base (arg 0), x20 = &ExitState (arg 1), x21 = ExitState.steps
 //!         pre-roll instructions ...
 //! loop:   loop body ...
-//!         subs x21, x21, #cost; b.mi exit_last   (step budget, see `vm/budget.rs`)
-//!         back-edge moves (PHIs); b loop
+//!         subs x21, x21, #cost                   (step budget, see `vm/budget.rs`)
+//!         b.pl loop; b exit_last                 (without back-edge moves), or
+//!         b.mi exit_last; back-edge moves (PHIs); b loop
 //! exit_n: str x0, [x20, gpr0]; movz x0, #n; b common     (one stub per snapshot)
 //! common: store x21 to ExitState.steps, x1..x28, d0..d31 to the ExitState, copy the
 //!         spill slots,
@@ -153,8 +154,18 @@ pub fn emit(t: &Trace, a: &Allocation, step_cost: i64) -> EResult<Code> {
         e.ins(r)?;
     }
     match loop_at {
+        Some(at) if a.phi_moves.is_empty() => {
+            // Nothing to move: the budget check's branch is the back-edge, and the exit
+            // it guards is the fall-through (one branch per iteration, not two).
+            let exit = e.charge_steps(step_cost)?;
+            let back = (at as i64 - (e.buf.offset() / 4) as i64) * 4;
+            let off = BranchOff19::new(back).ok_or("loop too long")?;
+            e.buf.put(b_cond(Cond::Pl, off));
+            e.buf.b(exit).map_err(buferr)?;
+        }
         Some(at) => {
-            e.charge_steps(step_cost)?;
+            let exit = e.charge_steps(step_cost)?;
+            e.buf.b_cond(Cond::Mi, exit).map_err(buferr)?;
             for m in a.phi_moves.clone() {
                 e.phi_move(m)?;
             }
@@ -269,9 +280,9 @@ impl Emitter<'_> {
     }
 
     /// The back-edge's step charge: `x21 -= cost` (the counter lives in `x21` for the
-    /// whole trace), exit through the final snapshot (the state at the back-edge) when
-    /// the result is negative.
-    fn charge_steps(&mut self, cost: i64) -> EResult<()> {
+    /// whole trace), setting the flags; returns the stub of the final snapshot (the state
+    /// at the back-edge), which the caller branches to when the result is negative.
+    fn charge_steps(&mut self, cost: i64) -> EResult<Label> {
         let n = crate::jit::snapshot::final_snapshot(self.t)
             .map(|_| self.t.snaps.len() - 1)
             .ok_or("loop without a back-edge snapshot")?;
@@ -282,8 +293,7 @@ impl Emitter<'_> {
                 self.put(subs(STEPS, STEPS, XT1, ArithShift::none()));
             }
         }
-        let l = self.stubs[n];
-        self.buf.b_cond(Cond::Mi, l).map_err(buferr)
+        Ok(self.stubs[n])
     }
 
     fn mov64(&mut self, rd: X, v: u64) {
@@ -803,16 +813,55 @@ mod tests {
         // The back-edge charges the step counter and exits through the final snapshot.
         let charge = subs_imm(STEPS, XSp::new(21), Imm12::new(1).unwrap());
         assert!(w[at..].contains(&charge), "no step charge");
-        let back = w
-            .iter()
-            .enumerate()
-            .find(|(i, word)| {
-                BranchOff26::new((at as i64 - *i as i64) * 4).is_some_and(|o| **word == b(o))
-            })
-            .map(|(i, _)| i);
-        assert!(back.is_some_and(|i| i > at), "no back-edge branch");
+        let c = w[at..].iter().position(|x| *x == charge).unwrap() + at;
+        // Nothing to move at the back-edge (the counter's PHI shares its register): the
+        // budget check's `b.pl` is the back-edge, the fall-through exits.
+        assert!(a.phi_moves.is_empty());
+        let back = BranchOff19::new((at as i64 - (c + 1) as i64) * 4).unwrap();
+        assert_eq!(w[c + 1], b_cond(Cond::Pl, back));
+        let stub = t.snaps.len() - 1;
+        let mz = movz(x(0), MoveWide::new(stub as u16, 0).unwrap());
+        let off = (
+            (c + 2) as i64,
+            w.iter().position(|x| *x == mz).unwrap() as i64 - 1,
+        );
+        assert_eq!(w[c + 2], b(BranchOff26::new((off.1 - off.0) * 4).unwrap()));
         // The exit path ends with `ret`.
         assert_eq!(*w.last().unwrap(), ret(x(30)));
+    }
+
+    /// With back-edge moves, the budget exits by `b.mi`, then the moves, then `b loop`.
+    #[test]
+    fn loop_with_moves_code_shape() {
+        // A swap: `a, b = b, a` needs a cycle of moves.
+        let mut t = Trace::default();
+        t.push_snapshot(Snapshot::new(Ref::NONE, 3, 3, alloc::vec![]))
+            .unwrap();
+        let a = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let b0 = t.sload(1, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        t.guard(Op::LT, a, b0).unwrap();
+        let mut s = Snapshot::new(Ref::NONE, 3, 3, alloc::vec![]);
+        s.set_slot(0, b0);
+        s.set_slot(1, a);
+        t.push_snapshot(s).unwrap();
+        let (t, looped) = crate::jit::opt::optimize(t, true).unwrap();
+        assert!(looped);
+        let al = crate::jit::regalloc::allocate(&t);
+        assert_eq!(al.phi_moves.len(), 3, "a swap through d31");
+        let code = emit(&t, &al, 1).unwrap();
+        let w = &code.words;
+        let at = code.loop_at.unwrap();
+        let charge = subs_imm(STEPS, XSp::new(21), Imm12::new(1).unwrap());
+        let c = w[at..].iter().position(|x| *x == charge).unwrap() + at;
+        assert_eq!(
+            w[c + 1] & 0xff00_001f,
+            b_cond(Cond::Mi, BranchOff19::new(0).unwrap())
+        );
+        let back = c + 2 + al.phi_moves.len();
+        assert_eq!(
+            w[back],
+            b(BranchOff26::new((at as i64 - back as i64) * 4).unwrap())
+        );
     }
 
     #[test]
