@@ -389,12 +389,13 @@ fn dedicated_scripts_compile_and_run_their_loops() {
 }
 
 /// Register allocation on real traces: in both mandelbrot loops, every loop-carried value
-/// shares its register with its PHI except one that cannot (in the benchmark, the loop
-/// index, whose old value the loop-exit snapshot still holds when the new one is made;
-/// in the test script, `zr`, whose old value is read after the new one is made), so the
-/// back-edge is one register move (it was three and four moves). `-jdump` shows it.
+/// shares its register with its PHI except at most one that cannot (in the benchmark, the
+/// loop index, whose old value the loop-exit snapshot still holds when the new one is
+/// made; in the test script, `zr`, whose old value is read after the new one is made), so
+/// the back-edge is at most one register move (it was four and three moves). `-jdump`
+/// shows it.
 #[test]
-fn mandelbrot_back_edges_move_one_register() {
+fn mandelbrot_back_edges_move_at_most_one_register() {
     for (path, init) in [
         ("benches/lua/mandelbrot.lua", "arg = {'24'} "),
         ("tests/jit/mandelbrot.lua", ""),
@@ -403,17 +404,17 @@ fn mandelbrot_back_edges_move_one_register() {
         let init = format!("{init}jit.opt.start('hotloop=1') require('jit.dump').start()");
         let (out, _, _) = run_src(&src, "=m", &init);
         let out = String::from_utf8_lossy(&out);
-        let edges: Vec<&str> = out
+        let looping = out.lines().filter(|l| l.ends_with("stop -> loop")).count();
+        assert_eq!(looping, 1, "{path}: one looping trace\n{out}");
+        let moves: Vec<&str> = out
             .lines()
             .filter(|l| l.starts_with("---- back-edge:"))
+            .flat_map(|l| l.split_whitespace().skip(2))
             .collect();
-        assert_eq!(edges.len(), 1, "{path}: one looping trace\n{out}");
-        let moves: Vec<&str> = edges[0].split_whitespace().skip(2).collect();
-        assert_eq!(moves.len(), 1, "{path}: {}", edges[0]);
+        assert!(moves.len() <= 1, "{path}: back-edge {moves:?}");
         assert!(
-            moves[0].starts_with('d') && !moves[0].contains('['),
-            "{path}: a register move, nothing spilled: {}",
-            edges[0]
+            moves.iter().all(|m| m.starts_with('d') && !m.contains('[')),
+            "{path}: a register move, nothing spilled: {moves:?}"
         );
         // The IR dump's location column: a spill slot shows as `[n]`.
         let spilled = out.lines().any(|l| {
