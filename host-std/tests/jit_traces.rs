@@ -336,7 +336,7 @@ fn dedicated_scripts_compile_and_run_their_loops() {
             60,
             0,
         ),
-        ("pressure", &[10, 83, 97], 10, 0),
+        ("pressure", &[10, 83, 97, 141], 10, 0),
         ("snapshots", &[10, 26, 41, 60, 74, 84, 98, 111], 80, 5),
         ("guard_kinds", &[8, 22, 34, 53, 65, 82, 101, 110], 120, 10),
     ];

@@ -458,11 +458,21 @@ impl Emitter<'_> {
                 let Some(dst) = self.fout(r) else {
                     return Ok(());
                 };
-                // a - floor(a / b) * b, never fused; the temporary is d31, so at most
-                // one operand may need the other scratch register.
+                // a - floor(a / b) * b, never fused; the temporary is d31, so when both
+                // operands are out of registers (spilled or constants) their bits wait
+                // in x16/x17 while d30/d31 compute.
                 let p = self.fin(ins.a(), DT0)?;
                 if p == DT0 && !matches!(self.a.loc(ins.b()), Loc::Reg(_)) {
-                    return Err("MOD with two operands out of registers".into());
+                    let q = self.fin(ins.b(), DT1)?;
+                    self.put(fmov_to_gpr(XT0, p));
+                    self.put(fmov_to_gpr(XT1, q));
+                    self.put(fdiv(DT1, p, q));
+                    self.put(frintm(DT1, DT1));
+                    self.put(fmov_from_gpr(DT0, XT1));
+                    self.put(fmul(DT1, DT1, DT0));
+                    self.put(fmov_from_gpr(DT0, XT0));
+                    self.put(fsub(dst.0, DT0, DT1));
+                    return self.fdone(dst);
                 }
                 let q = self.fin(ins.b(), DT0)?;
                 self.put(fdiv(DT1, p, q));
