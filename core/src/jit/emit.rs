@@ -605,7 +605,23 @@ impl Emitter<'_> {
                 let imm = Imm12::new(vofs as u64).ok_or("svals offset")?;
                 self.put(add_imm(XSp::new(dst.num() as u8), XSp::new(16), imm));
             }
-            Op::ALOAD | Op::HLOAD => {
+            Op::UREF => {
+                // The address the entry check stored in the input cell (operand a).
+                let cell = self.gin(ins.a(), XT0)?.to_sp().ok_or("xzr address")?;
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => {
+                        self.put(ldst_x(LDR_X, x(reg.num()), cell, 0)?)
+                    }
+                    Loc::Spill(s) => {
+                        self.put(ldst_x(LDR_X, XT1, cell, 0)?);
+                        self.put(ldst_x(STR_X, XT1, SP, 8 * s as usize)?);
+                    }
+                    Loc::None => {}
+                    l => return Err(format!("UREF into {l:?}")),
+                }
+            }
+            Op::USTORE => self.store_value(r)?,
+            Op::ALOAD | Op::HLOAD | Op::ULOAD => {
                 let addr = self.gin(ins.a(), XT0)?;
                 let addr = addr.to_sp().ok_or("xzr address")?;
                 self.put(ldst_x(LDR_X, XT0, addr, 0)?);
@@ -636,6 +652,43 @@ impl Emitter<'_> {
             }
             op => return Err(format!("NYI: IR {op} {}", ty.name())),
         }
+        Ok(())
+    }
+
+    /// A store of a Lua value (`USTORE`): boxed as the VM holds it, a NaN canonicalized
+    /// (a NaN computed by the trace may carry any sign and payload), an `int` converted.
+    fn store_value(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let v = ins.b();
+        let vt = self.t.ty(v);
+        let addr = self.gin(ins.a(), XT0)?.to_sp().ok_or("xzr address")?;
+        let val = if v.is_const() {
+            let bits = crate::jit::exit::const_value(self.t, v).bits();
+            self.mov64(XT1, bits);
+            XT1
+        } else if vt.is_pri() {
+            let k = Trace::kpri(vt);
+            self.mov64(XT1, crate::jit::exit::const_value(self.t, k).bits());
+            XT1
+        } else if vt == IrType::NUM || vt == IrType::INT {
+            let p = if vt == IrType::INT {
+                let w = self.win(v, XT1)?;
+                self.put(scvtf(DT0, w));
+                DT0
+            } else {
+                self.fin(v, DT0)?
+            };
+            let done = self.buf.new_label();
+            self.put(fmov_to_gpr(XT1, p));
+            self.put(fcmp(p, p));
+            self.buf.b_cond(Cond::Vc, done).map_err(buferr)?;
+            self.mov64(XT1, crate::value::CANON_NAN);
+            self.buf.bind(done).map_err(buferr)?;
+            XT1
+        } else {
+            self.gin(v, XT1)?
+        };
+        self.put(ldst_x(STR_X, val, addr, 0)?);
         Ok(())
     }
 

@@ -15,13 +15,16 @@
 //! - the shadow registers always hold exactly what the interpreter would hold after the
 //!   instructions recorded so far, and the slot map holds a ref computing each of them;
 //! - only instructions without side effects are recorded (arithmetic, comparisons, moves,
-//!   constants, reads of globals and of constant tables, pure `math` functions), so the
-//!   shadow run cannot diverge from a real run and a trace never writes the heap. Anything
-//!   else aborts with an [`Abort`] reason;
+//!   constants, reads of globals and of constant tables, pure `math` functions), plus
+//!   writes of upvalues (`SETUPVAL`, see below), so the shadow run cannot diverge from a
+//!   real run and a trace never writes a table. Anything else aborts with an [`Abort`]
+//!   reason;
 //! - every guard is preceded by a snapshot whose pc is the instruction being recorded: an
 //!   exit resumes the interpreter *at* that instruction, which re-executes it from the
-//!   restored registers (all recorded instructions are side-effect free, so re-executing
-//!   is exact);
+//!   restored registers. Re-executing is exact because every snapshot is taken before
+//!   its instruction's store (a `SETUPVAL` stores last, after its only guard, the type
+//!   check of its operand): stores of earlier instructions are what the interpreter
+//!   would have done too, and the store of the exiting instruction has not happened;
 //! - the last snapshot is the loop snapshot (pc `start`), as the loop pass requires.
 //!
 //! # Reads of globals and constant tables
@@ -32,14 +35,31 @@
 //! number is copied by the entry check into the trace's input area and read with an
 //! `XLOAD`. This is sound because a trace writes no table and calls nothing that could:
 //! while it runs, every table it read keeps its contents.
+//!
+//! # Upvalues
+//! An upvalue the loop body never writes is read through an entry assumption like a
+//! global (nothing else runs while the trace does, so it is invariant). An upvalue some
+//! `SETUPVAL` of the body writes (found by scanning the body before recording) is
+//! *mutable*: the entry check copies the address of its value (its own cell once closed,
+//! the stack slot of an outer frame while open) to an input ([`Expect::Address`]); the
+//! trace reads it with a typed `ULOAD` and writes it with `USTORE` through `UREF` of that
+//! input. Within an iteration a read after a write takes the written value (the
+//! recorder's shadow, since the VM's upvalue is not written while recording); across
+//! iterations `opt::fwd` forwards the previous iteration's `USTORE` to the body's
+//! `ULOAD` (a loop-carried value, a PHI), and a store of another type makes the loop
+//! unstable. Upvalues open on the running frame itself are refused (their slot would be
+//! written behind the slot map's back), as is a write to an upvalue read as invariant in
+//! the same iteration. The GC is stop-the-world and never runs inside a trace, and has no
+//! write barrier, so storing an object into an upvalue needs none.
 
 use alloc::format;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::bytecode::{index_k, is_k, Instr, Op as BcOp};
 use crate::gc::Kind as GcKind;
-use crate::jit::ir::{Fpm, IrError, IrType, Op, Ref, SloadFlags, Trace};
+use crate::jit::ir::{Fpm, IrError, IrT, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::snapshot::SlotMap;
 use crate::object::{NativeFunction, Proto, Table, UpVal};
 use crate::value::{tag, Value};
@@ -94,6 +114,10 @@ pub enum Expect {
     Same(Value),
     /// Some number, copied to input `n` of the trace.
     Number(u16),
+    /// Nothing about the value: the address where it lives (an upvalue's value cell, or
+    /// its stack slot while open) is copied to input `n`, and the trace loads and stores
+    /// through it (upvalues the loop writes, see the module doc).
+    Address(u16),
 }
 
 /// Where an entry assumption reads its value.
@@ -164,6 +188,23 @@ struct Recorder<'a> {
     /// it are the frame's own registers.
     thread: *mut crate::object::Thread,
     base: usize,
+    /// Per upvalue of the running closure (see "Upvalues" in the module doc).
+    uv: Vec<UpvalState>,
+}
+
+/// What the recording knows of one upvalue of the running closure.
+#[derive(Clone, Copy, Default)]
+struct UpvalState {
+    /// The loop body writes it: reads and writes go through memory (`ULOAD`/`USTORE`).
+    mutable: bool,
+    /// Read through an entry assumption (as a constant or an input): it must not be
+    /// written by this trace.
+    assumed: bool,
+    /// Its address (`UREF`), once needed.
+    addr: Option<Ref>,
+    /// The value written by this iteration so far (the shadow of the upvalue: the VM's
+    /// upvalue is never written while recording).
+    written: Option<Tv>,
 }
 
 /// The IR type of a live value, if the recorder handles it.
@@ -260,7 +301,13 @@ pub fn record(
         upvals,
         thread,
         base,
+        uv: vec![UpvalState::default(); upvals.len()],
     };
+    for n in written_upvalues(proto, start) {
+        if let Some(u) = r.uv.get_mut(n) {
+            u.mutable = true;
+        }
+    }
     r.run()?;
     Ok(Recording {
         trace: r.t,
@@ -269,6 +316,26 @@ pub fn record(
         bytecode: r.bytecode,
         ninputs: r.ninputs,
     })
+}
+
+/// The upvalues that `SETUPVAL`s of the loop body starting at `start` write: the body runs
+/// from `start` to the first back-edge (`FORLOOP`/`LOOP`) jumping to `start`, or to the end
+/// of the code when there is none.
+fn written_upvalues(proto: &Proto, start: usize) -> Vec<usize> {
+    let code = &proto.code;
+    let end = (start..code.len())
+        .find(|&pc| {
+            let i = code[pc];
+            matches!(i.op(), BcOp::FORLOOP | BcOp::LOOP)
+                && pc as isize + 1 + i.sbx() as isize == start as isize
+        })
+        .unwrap_or(code.len().saturating_sub(1));
+    code.get(start..=end)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|i| i.op() == BcOp::SETUPVAL)
+        .map(|i| i.b() as usize)
+        .collect()
 }
 
 impl Recorder<'_> {
@@ -421,9 +488,7 @@ impl Recorder<'_> {
             });
             let addr = self.inputs_addr + 8 * n as u64;
             let p = self.t.kptr(addr, Some(format!("input{n}")))?;
-            let r = self
-                .t
-                .emit(Op::XLOAD, crate::jit::ir::IrT::new(IrType::NUM), p.0, 0)?;
+            let r = self.t.emit(Op::XLOAD, IrT::new(IrType::NUM), p.0, 0)?;
             return Ok(Tv { r, v });
         }
         self.assumptions.push(Assumption {
@@ -476,22 +541,12 @@ impl Recorder<'_> {
                 self.set(a, v)?;
             }
             BcOp::GETUPVAL => {
-                // An open upvalue of this very frame could be written by the trace
-                // itself (its stack slot); only closed upvalues and those of other
-                // frames are invariant while the trace runs.
-                let uv = *self
-                    .upvals
-                    .get(i.b() as usize)
-                    .ok_or(Abort::BadType("upvalue"))?;
-                // SAFETY: the running closure's upvalues are live.
-                let own = unsafe {
-                    (*uv).is_open() && (*uv).owner == self.thread && (*uv).index >= self.base
-                };
-                if own {
-                    return Err(Abort::BadType("upvalue of the running frame"));
-                }
-                let v = self.assume(TableSrc::Upvalue(i.b() as u8), Value::NIL)?;
+                let v = self.get_upval(i.b() as usize)?;
                 self.set(a, v)?;
+            }
+            BcOp::SETUPVAL => {
+                let x = self.reg(a)?;
+                self.set_upval(i.b() as usize, x)?;
             }
             BcOp::GETTABLE
                 if self
@@ -645,12 +700,103 @@ impl Recorder<'_> {
         Ok(next)
     }
 
+    /// The running closure's upvalue `n`, refusing one open on the running frame: its
+    /// stack slot is one of the frame's registers, which the trace keeps in the slot map
+    /// and writes only at exits, so a load or store through the upvalue would miss them.
+    /// (It cannot happen for a closure run by the interpreter: a closure's upvalues
+    /// belong to the frames that created it, below it on the stack, or are closed; the
+    /// check keeps the recorder sound should that change.)
+    fn upval(&self, n: usize) -> Result<*mut UpVal, Abort> {
+        let uv = *self.upvals.get(n).ok_or(Abort::BadType("upvalue"))?;
+        // SAFETY: the running closure's upvalues are live.
+        let own =
+            unsafe { (*uv).is_open() && (*uv).owner == self.thread && (*uv).index >= self.base };
+        if own {
+            return Err(Abort::BadType("upvalue of the running frame"));
+        }
+        Ok(uv)
+    }
+
+    /// The address of upvalue `n`'s value (`UREF`), filled in at entry (see
+    /// [`Expect::Address`]).
+    fn upval_addr(&mut self, n: usize) -> Result<Ref, Abort> {
+        if let Some(r) = self.uv[n].addr {
+            return Ok(r);
+        }
+        if self.ninputs as usize >= MAX_INPUTS {
+            return Err(Abort::BadType("too many inputs"));
+        }
+        let k = self.ninputs;
+        self.ninputs += 1;
+        self.assumptions.push(Assumption {
+            src: TableSrc::Upvalue(n as u8),
+            key: Value::NIL,
+            expect: Expect::Address(k),
+        });
+        let cell = self
+            .t
+            .kptr(self.inputs_addr + 8 * k as u64, Some(format!("input{k}")))?;
+        let r = self.t.emit_rl(Op::UREF, IrType::PTR, cell, n as u16)?;
+        self.uv[n].addr = Some(r);
+        Ok(r)
+    }
+
+    /// `GETUPVAL`: the value this iteration wrote, else a typed load for an upvalue the
+    /// loop writes, else an entry assumption (invariant while the trace runs).
+    fn get_upval(&mut self, n: usize) -> Result<Tv, Abort> {
+        let uv = self.upval(n)?;
+        if let Some(tv) = self.uv[n].written {
+            return Ok(tv);
+        }
+        if !self.uv[n].mutable {
+            self.uv[n].assumed = true;
+            return self.assume(TableSrc::Upvalue(n as u8), Value::NIL);
+        }
+        // SAFETY: the running closure's upvalues are live and `v` points to the value.
+        let v = unsafe { *(*uv).v };
+        let ty = ir_type(v).ok_or(Abort::BadType("upvalue type"))?;
+        let addr = self.upval_addr(n)?;
+        // The type guard exits to the GETUPVAL, which reads the same upvalue again.
+        self.snapshot(self.pc)?;
+        let r = self.t.load_guarded(Op::ULOAD, ty, addr)?;
+        Ok(Tv { r, v })
+    }
+
+    /// `SETUPVAL`: store `x` to upvalue `n` (the VM's upvalue is untouched: the value
+    /// goes to the shadow). No guard follows the store within this bytecode, so every
+    /// exit sees memory exactly as the interpreter would have left it at its pc.
+    fn set_upval(&mut self, n: usize, x: Tv) -> Result<(), Abort> {
+        let uv = self.upval(n)?;
+        if self.uv[n].assumed {
+            // Read as invariant earlier in this iteration: the trace would not see its
+            // own write there in the next iteration.
+            return Err(Abort::BadType("upvalue written after an invariant read"));
+        }
+        if self
+            .upvals
+            .iter()
+            .enumerate()
+            .any(|(m, u)| m != n && *u == uv)
+        {
+            return Err(Abort::BadType("aliased upvalues"));
+        }
+        self.uv[n].mutable = true;
+        let ty = ir_type(x.v).ok_or(Abort::BadType("upvalue type"))?;
+        // Values of nil/false/true have no register: store the constant of their type.
+        let val = if ty.is_pri() { Trace::kpri(ty) } else { x.r };
+        let addr = self.upval_addr(n)?;
+        self.t
+            .emit(Op::USTORE, IrT::new(IrType::NIL), addr.0, val.0)?;
+        self.uv[n].written = Some(x);
+        Ok(())
+    }
+
     /// `t[k]` on a table held in a slot: an array read (`k` an integer within the array
     /// part) or a small-string-map read (`k` a string in `skeys`). Only reads of non-nil
     /// values are recorded (a nil would consult the metatable), so the typed load's guard
     /// also proves no metamethod is involved.
     fn table_read(&mut self, t: Tv, k: Tv) -> Result<Tv, Abort> {
-        use crate::jit::ir::{Conv, Field, IrT};
+        use crate::jit::ir::{Conv, Field};
         // SAFETY: a table value points to a live table (it is in a register).
         let tab = unsafe { &*t.v.ptr::<Table>() };
         if let Some(n) = k.v.as_num() {
@@ -822,4 +968,96 @@ impl Recorder<'_> {
 enum Next {
     Pc(usize),
     Closed,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::jit::tests::run_script;
+
+    const DUMP: &str = "jit.opt.start('hotloop=1') require('jit.dump').start() \
+                        require('jit.v').start()";
+
+    /// The IR section of trace 1 of a `-jdump` output.
+    fn ir_of(out: &str) -> &str {
+        let start = out.find("---- TRACE 1 IR").unwrap_or(0);
+        let end = out[start..]
+            .find("---- TRACE 1 mcode")
+            .map_or(out.len(), |e| start + e);
+        &out[start..end]
+    }
+
+    #[test]
+    fn setupval_stores_and_the_next_iteration_forwards() {
+        let out = run_script(
+            "local count = 0 \
+             local function bump(n) for i = 1, n do count = count + i end end \
+             bump(100) print(count)",
+            DUMP,
+        );
+        assert!(out.ends_with("5050\n"), "{out}");
+        let ir = ir_of(&out);
+        let (pre, body) = ir.split_once("LOOP").unwrap();
+        // The address comes from an input filled at entry, read once before the loop.
+        assert!(pre.contains("p64 UREF   input0 #0"), "{ir}");
+        assert!(pre.contains(">  num ULOAD"), "{ir}");
+        assert_eq!(pre.matches("USTORE").count(), 1, "{ir}");
+        // The body stores again but does not load: the previous store is forwarded.
+        assert!(!body.contains("ULOAD") && !body.contains("UREF"), "{ir}");
+        assert_eq!(body.matches("USTORE").count(), 1, "{ir}");
+        assert!(body.contains("num PHI"), "{ir}");
+    }
+
+    #[test]
+    fn read_after_write_in_one_iteration_uses_the_written_value() {
+        let out = run_script(
+            "local a, b = 1, 0 \
+             local function f(n) for i = 1, n do a = a + 1 b = a * 2 end end \
+             f(10) print(a, b)",
+            DUMP,
+        );
+        assert!(out.ends_with("11\t22\n"), "{out}");
+        let ir = ir_of(&out);
+        // One load (of `a`, before its store); `b` is only stored.
+        assert_eq!(ir.matches("ULOAD").count(), 1, "{ir}");
+        assert_eq!(ir.matches("UREF").count(), 2, "{ir}");
+    }
+
+    #[test]
+    fn read_only_upvalues_stay_entry_assumptions() {
+        let out = run_script(
+            "local k = 3 local s = 0 \
+             local function f(n) for i = 1, n do s = s + k end end \
+             f(10) print(s)",
+            DUMP,
+        );
+        assert!(out.ends_with("30\n"), "{out}");
+        let ir = ir_of(&out);
+        assert!(ir.contains("XLOAD"), "k is an input: {ir}");
+        assert_eq!(ir.matches("UREF").count(), 1, "{ir}");
+    }
+
+    #[test]
+    fn upvalue_changing_type_each_iteration_is_unstable() {
+        let out = run_script(
+            "local u = 1 local n = 0 \
+             local function f(m) for i = 1, m do if u then u = nil else u = 1 end n = n + 1 end end \
+             f(20) print(u, n)",
+            DUMP,
+        );
+        assert!(out.ends_with("1\t20\n"), "{out}");
+        assert!(out.contains("loop unroll limit reached"), "{out}");
+    }
+
+    #[test]
+    fn writes_outside_the_body_keep_reads_invariant() {
+        // `t` is written after the loop, not in its body: read through an assumption.
+        let out = run_script(
+            "local t = 5 local s = 0 \
+             local function f(n) for i = 1, n do s = s + t end t = 0 end \
+             f(10) print(s, t)",
+            DUMP,
+        );
+        assert!(out.ends_with("50\t0\n"), "{out}");
+        assert!(ir_of(&out).contains("XLOAD"), "{out}");
+    }
 }
