@@ -389,7 +389,8 @@ impl Emitter<'_> {
         let ins = *self.t.get(r);
         let ty = ins.ty();
         match ins.op {
-            Op::NOP | Op::LOOP | Op::PHI | Op::USE => {}
+            // CARG: read by the call that consumes the chain.
+            Op::NOP | Op::LOOP | Op::PHI | Op::USE | Op::CARG => {}
             Op::SLOAD => self.sload(r)?,
             Op::XLOAD => {
                 let addr = self.gin(ins.a(), XT0)?;
@@ -458,6 +459,21 @@ impl Emitter<'_> {
                     self.put(fmov(dst.0, d(0)));
                     self.fdone(dst)?;
                 }
+            }
+            Op::FPMATH if ins.is_call() => {
+                let f = Fpm::from_u16(ins.op2).ok_or("FPMATH function")?;
+                let addr = crate::jit::helpers::fpm_address(f).ok_or("FPMATH helper")?;
+                self.call_num(r, &[ins.a()], addr)?;
+            }
+            Op::CALLN => {
+                let c = Call::from_u16(ins.op2).ok_or("helper")?;
+                let (addr, n) = crate::jit::helpers::call_address(c)
+                    .ok_or_else(|| format!("NYI: helper {}", c.name()))?;
+                let args = self.t.call_args(r);
+                if args.len() != n {
+                    return Err(format!("{}: {} arguments", c.name(), args.len()));
+                }
+                self.call_num(r, &args, addr)?;
             }
             Op::NEG | Op::ABS | Op::FPMATH if ty == IrType::NUM => {
                 let Some(dst) = self.fout(r) else {
@@ -630,6 +646,14 @@ impl Emitter<'_> {
                 }
                 self.boxed_to_dest(r)?;
             }
+            Op::EQ | Op::NE if self.t.ty(ins.a()).is_gc() => {
+                // Identity of GC objects: their boxed bits.
+                let p = self.gin(ins.a(), XT0)?;
+                let q = self.gin(ins.b(), XT1)?;
+                self.put(cmp(p, q, ArithShift::none()));
+                let exit_if = if ins.op == Op::EQ { Cond::Ne } else { Cond::Eq };
+                self.guard_branch(r, exit_if)?;
+            }
             op if op.is_comparison() && self.t.ty(ins.a()) == IrType::NUM => {
                 let p = self.fin(ins.a(), DT0)?;
                 let q = self.fin(ins.b(), DT1)?;
@@ -651,6 +675,36 @@ impl Emitter<'_> {
                 self.guard_branch(r, exit_if)?;
             }
             op => return Err(format!("NYI: IR {op} {}", ty.name())),
+        }
+        Ok(())
+    }
+
+    /// A call of a number helper at `addr` (`extern "C" fn(f64, ..) -> f64`, at most two
+    /// arguments): arguments to `d0`/`d1` through the scratch registers (an argument may
+    /// live in the other's argument register), result from `d0`. The register allocation
+    /// keeps nothing live across it in caller-saved registers (`Ins::is_call`).
+    fn call_num(&mut self, r: Ref, args: &[Ref], addr: u64) -> EResult<()> {
+        match *args {
+            [a] => {
+                let p = self.fin(a, DT0)?;
+                if p != d(0) {
+                    self.put(fmov(d(0), p));
+                }
+            }
+            [a, b] => {
+                let p = self.fin(a, DT0)?;
+                self.put(fmov(DT0, p));
+                let q = self.fin(b, DT1)?;
+                self.put(fmov(d(1), q));
+                self.put(fmov(d(0), DT0));
+            }
+            _ => return Err(format!("{} helper arguments", args.len())),
+        }
+        self.mov64(XT0, addr);
+        self.put(blr(XT0));
+        if let Some(dst) = self.fout(r) {
+            self.put(fmov(dst.0, d(0)));
+            self.fdone(dst)?;
         }
         Ok(())
     }

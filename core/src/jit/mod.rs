@@ -25,6 +25,7 @@ pub mod a64;
 pub mod emit;
 pub mod engine;
 pub mod exit;
+pub mod helpers;
 pub mod ir;
 pub mod opt;
 pub mod params;

@@ -59,7 +59,7 @@ use alloc::vec::Vec;
 
 use crate::bytecode::{index_k, is_k, Instr, Op as BcOp};
 use crate::gc::Kind as GcKind;
-use crate::jit::ir::{Fpm, IrError, IrT, IrType, Op, Ref, SloadFlags, Trace};
+use crate::jit::ir::{Call, Fpm, IrError, IrT, IrType, Op, Ref, SloadFlags, Trace};
 use crate::jit::snapshot::SlotMap;
 use crate::object::{NativeFunction, Proto, Table, UpVal};
 use crate::value::{tag, Value};
@@ -226,10 +226,17 @@ fn ir_type(v: Value) -> Option<IrType> {
 /// The fast functions a trace inlines, by the name their native carries.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Fast {
+    /// One argument, an `FPMATH` (inline or a helper call).
     Fpm(Fpm),
     Abs,
     Min,
     Max,
+    /// `math.pow`: the `^` operator.
+    Pow,
+    /// A pure helper call with `nargs()` arguments.
+    Call(Call),
+    /// `math.deg`/`math.rad`: a multiplication by this constant.
+    Scale(f64),
 }
 
 /// The fast function a value is, if any: a plain native of the `math` library.
@@ -259,6 +266,24 @@ fn fast_function(f: Value) -> Option<Fast> {
         "abs" => Fast::Abs,
         "min" => Fast::Min,
         "max" => Fast::Max,
+        "log" => Fast::Fpm(Fpm::LOG),
+        "log10" => Fast::Fpm(Fpm::LOG10),
+        "exp" => Fast::Fpm(Fpm::EXP),
+        "sin" => Fast::Fpm(Fpm::SIN),
+        "cos" => Fast::Fpm(Fpm::COS),
+        "tan" => Fast::Fpm(Fpm::TAN),
+        "asin" => Fast::Call(Call::ASIN),
+        "acos" => Fast::Call(Call::ACOS),
+        "atan" => Fast::Call(Call::ATAN),
+        "sinh" => Fast::Call(Call::SINH),
+        "cosh" => Fast::Call(Call::COSH),
+        "tanh" => Fast::Call(Call::TANH),
+        "atan2" => Fast::Call(Call::ATAN2),
+        "fmod" | "mod" => Fast::Call(Call::FMOD),
+        "ldexp" => Fast::Call(Call::LDEXP),
+        "pow" => Fast::Pow,
+        "deg" => Fast::Scale(crate::stdlib::math::deg(1.0)),
+        "rad" => Fast::Scale(crate::stdlib::math::rad(1.0)),
         _ => return None,
     })
 }
@@ -896,7 +921,10 @@ impl Recorder<'_> {
         let f = self.reg(a)?;
         let fast = fast_function(f.v).ok_or(Abort::BadType("call of a non-fast function"))?;
         if !f.r.is_const() {
-            return Err(Abort::BadType("call of a variable function"));
+            // A function in a register (`local sin = math.sin`): guard its identity (the
+            // slot is invariant in most loops: the guard then stays before the loop).
+            let k = self.konst(f.v)?;
+            self.guard(pc, Op::EQ, f.r, k)?;
         }
         if i.b() == 0 || i.c() == 0 {
             return Err(Abort::BadType("variable arguments or results"));
@@ -917,14 +945,31 @@ impl Recorder<'_> {
         let res = match fast {
             Fast::Fpm(m) if args.len() == 1 => {
                 let r = self.t.emit_rl(Op::FPMATH, IrType::NUM, first.r, m as u16)?;
-                let v = match m {
-                    Fpm::FLOOR => crate::stdlib::math::floor(x0),
-                    Fpm::CEIL => crate::stdlib::math::ceil(x0),
-                    _ => libm::sqrt(x0),
-                };
+                Tv {
+                    r,
+                    v: Value::num(m.eval(x0)),
+                }
+            }
+            Fast::Pow if args.len() == 2 => {
+                let y = args[1].v.num_unchecked();
+                self.arith(Op::POW, first, args[1], crate::jit::vm_pow(x0, y))?
+            }
+            Fast::Call(c) if args.len() == c.nargs() => {
+                let xs: Vec<f64> = args.iter().map(|a| a.v.num_unchecked()).collect();
+                let refs: Vec<Ref> = args.iter().map(|a| a.r).collect();
+                let v = c.eval_num(&xs).ok_or(Abort::BadType("fast function"))?;
+                let r = self.t.call(c, &refs)?;
                 Tv {
                     r,
                     v: Value::num(v),
+                }
+            }
+            Fast::Scale(k) if args.len() == 1 => {
+                let kr = self.t.knum(k)?;
+                let r = self.t.emit_rr(Op::MUL, IrType::NUM, first.r, kr)?;
+                Tv {
+                    r,
+                    v: Value::num(x0 * k),
                 }
             }
             Fast::Abs if args.len() == 1 => {

@@ -335,7 +335,7 @@ impl Fpm {
             Fpm::CEIL => libm::ceil(x),
             Fpm::TRUNC => libm::trunc(x),
             Fpm::SQRT => libm::sqrt(x),
-            Fpm::LOG => libm::log(x),
+            Fpm::LOG => crate::stdlib::math::log(x, None),
             Fpm::LOG2 => libm::log2(x),
             Fpm::LOG10 => libm::log10(x),
             Fpm::EXP => libm::exp(x),
