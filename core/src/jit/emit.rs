@@ -557,31 +557,67 @@ impl Emitter<'_> {
                     self.guard_branch(r, Cond::Ne)?;
                 }
             }
-            Op::ADD | Op::SUB if ty == IrType::INT => {
+            Op::ADD | Op::SUB | Op::ADDOV | Op::SUBOV if ty == IrType::INT => {
+                let ov = matches!(ins.op, Op::ADDOV | Op::SUBOV);
                 let dst = match self.a.loc(r) {
                     Loc::Reg(reg) if !reg.is_fp() => W::new(reg.num()),
+                    // An unused overflow check still checks (into a scratch register).
+                    Loc::None if ov => W::new(17),
                     Loc::None => return Ok(()),
                     l => return Err(format!("int arithmetic into {l:?}")),
                 };
+                let sub_op = matches!(ins.op, Op::SUB | Op::SUBOV);
                 let p = self.win(ins.a(), XT0)?;
-                match self.t.int_value(ins.b()).and_then(|k| Imm12::new(k as u64)) {
-                    Some(imm) if ins.b().is_const() => {
-                        let (d, p) = (WSp::new(dst.num() as u8), WSp::new(p.num() as u8));
-                        self.put(if ins.op == Op::ADD {
-                            add_imm(d, p, imm)
-                        } else {
-                            sub_imm(d, p, imm)
+                // `x - k` is `x + (-k)`: a constant of either sign is an immediate.
+                let k = ins
+                    .b()
+                    .is_const()
+                    .then(|| self.t.int_value(ins.b()))
+                    .flatten()
+                    .map(|k| if sub_op { -(k as i64) } else { k as i64 });
+                let imm = k.and_then(|k| Imm12::new(k.unsigned_abs()).map(|i| (k >= 0, i)));
+                match imm {
+                    Some((pos, imm)) => {
+                        let (d, ps) = (WSp::new(dst.num() as u8), WSp::new(p.num() as u8));
+                        self.put(match (ov, pos) {
+                            (false, true) => add_imm(d, ps, imm),
+                            (false, false) => sub_imm(d, ps, imm),
+                            (true, true) => adds_imm(dst, ps, imm),
+                            (true, false) => subs_imm(dst, ps, imm),
                         });
                     }
-                    _ => {
+                    None => {
                         let q = self.win(ins.b(), XT1)?;
-                        self.put(if ins.op == Op::ADD {
-                            add(dst, p, q, ArithShift::none())
-                        } else {
-                            sub(dst, p, q, ArithShift::none())
+                        let sh = ArithShift::none();
+                        self.put(match (ov, sub_op) {
+                            (false, false) => add(dst, p, q, sh),
+                            (false, true) => sub(dst, p, q, sh),
+                            (true, false) => adds(dst, p, q, sh),
+                            (true, true) => subs(dst, p, q, sh),
                         });
                     }
                 }
+                if ov {
+                    self.guard_branch(r, Cond::Vs)?;
+                }
+            }
+            op if op.is_comparison() && self.t.ty(ins.a()) == IrType::INT => {
+                let p = self.win(ins.a(), XT0)?;
+                let q = self.win(ins.b(), XT1)?;
+                self.put(cmp(p, q, ArithShift::none()));
+                let exit_if = match op {
+                    Op::LT => Cond::Ge,
+                    Op::GE => Cond::Lt,
+                    Op::LE => Cond::Gt,
+                    Op::GT => Cond::Le,
+                    Op::ULT => Cond::Hs,
+                    Op::UGE => Cond::Lo,
+                    Op::ULE => Cond::Hi,
+                    Op::UGT => Cond::Ls,
+                    Op::EQ => Cond::Ne,
+                    _ => Cond::Eq,
+                };
+                self.guard_branch(r, exit_if)?;
             }
             Op::ABC => {
                 // Exit unless index (b) < size (a), unsigned.

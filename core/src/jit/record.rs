@@ -894,6 +894,9 @@ impl Recorder<'_> {
         else {
             return Err(Abort::BadType("for loop control"));
         };
+        if let Some(next) = self.forloop_int(pc, a, [idx, limit, step])? {
+            return Ok(next);
+        }
         let zero = self.t.knum(0.0)?;
         // The direction is fixed for the trace: guard the step's sign (invariant).
         let up = sv > 0.0;
@@ -913,6 +916,66 @@ impl Recorder<'_> {
         self.set(a + 3, tv)?;
         self.close_loop()?;
         Ok(Next::Closed)
+    }
+
+    /// `FORLOOP` with the index narrowed to an integer, when index, limit and step are
+    /// integers (in the `int` range) and `limit + step` is too: the index is then an
+    /// `int` in the trace (array indexing uses it without conversion; arithmetic on it
+    /// converts it with one `scvtf`). The index needs no overflow check: the trace is
+    /// entered with `idx <= limit` (a step > 0; `>=` below 0) and continues only while
+    /// that holds, so `idx + step` stays between the limits of `limit + step`, which one
+    /// invariant `ADDOV` checks before the loop. Exits of these guards resume at the
+    /// `FORLOOP`, which the interpreter runs on the unchanged slots. `None`: not
+    /// narrowed (the double version is recorded).
+    fn forloop_int(
+        &mut self,
+        pc: usize,
+        a: u32,
+        [idx, limit, step]: [Tv; 3],
+    ) -> Result<Option<Next>, Abort> {
+        use crate::jit::ir::Conv;
+        let as_int = |v: Value| {
+            v.as_num()
+                .filter(|n| *n == (*n as i32) as f64)
+                .map(|n| n as i32)
+        };
+        let (Some(iv), Some(lv), Some(sv)) = (as_int(idx.v), as_int(limit.v), as_int(step.v))
+        else {
+            return Ok(None);
+        };
+        let (Some(nv), Some(_)) = (iv.checked_add(sv), lv.checked_add(sv)) else {
+            return Ok(None);
+        };
+        if sv == 0 {
+            return Ok(None);
+        }
+        let up = sv > 0;
+        let continues = if up { nv <= lv } else { lv <= nv };
+        if !continues {
+            return Err(Abort::LeftLoop);
+        }
+        self.snapshot(pc)?;
+        let conv = Conv::new(IrType::INT, IrType::NUM, true).0;
+        let int = |t: &mut Trace, r: Ref| t.emit(Op::CONV, IrT::guarded(IrType::INT), r.0, conv);
+        let (ii, li, si) = (
+            int(&mut self.t, idx.r)?,
+            int(&mut self.t, limit.r)?,
+            int(&mut self.t, step.r)?,
+        );
+        let zero = self.t.kint(0)?;
+        self.t.guard(if up { Op::GT } else { Op::LT }, si, zero)?;
+        self.t
+            .emit(Op::ADDOV, IrT::guarded(IrType::INT), li.0, si.0)?;
+        let n = self.t.emit_rr(Op::ADD, IrType::INT, ii, si)?;
+        self.t.guard(if up { Op::LE } else { Op::GE }, n, li)?;
+        let tv = Tv {
+            r: n,
+            v: Value::num(nv as f64),
+        };
+        self.set(a, tv)?;
+        self.set(a + 3, tv)?;
+        self.close_loop()?;
+        Ok(Some(Next::Closed))
     }
 
     /// `CALL` of a fast function with number arguments and one result.
@@ -1091,6 +1154,33 @@ mod tests {
         );
         assert!(out.ends_with("1\t20\n"), "{out}");
         assert!(out.contains("loop unroll limit reached"), "{out}");
+    }
+
+    #[test]
+    fn integer_for_loops_index_arrays_without_conversion() {
+        let out = run_script(
+            "local t = {} for i = 1, 50 do t[#t + 1] = i end \
+             local s = 0 for i = 1, 50 do s = s + t[i] + i end print(s)",
+            DUMP,
+        );
+        assert!(out.ends_with("2550\n"), "{out}");
+        let ir = ir_of(&out);
+        let (pre, body) = ir.split_once("LOOP").unwrap();
+        // limit + step checked once, before the loop; the index is an int PHI.
+        assert!(pre.contains(">  int ADDOV"), "{ir}");
+        assert!(!body.contains("ADDOV") && !body.contains("int.num"), "{ir}");
+        assert!(body.contains("int PHI"), "{ir}");
+        assert!(
+            body.contains("num CONV") && body.contains("num.int"),
+            "{ir}"
+        );
+        // A fractional step keeps the double loop.
+        let out = run_script(
+            "local s = 0 for i = 1, 50, 0.5 do s = s + i end print(s)",
+            DUMP,
+        );
+        assert!(out.ends_with("2524.5\n"), "{out}");
+        assert!(!ir_of(&out).contains("int PHI"), "{out}");
     }
 
     #[test]
