@@ -19,15 +19,20 @@ print("fractions", sum(1, 10.5, 1), sum(1, 10, 0.5), sum(0.5, 10, 1))
 
 local function float_use(lo, hi, step)
   local s = 0
-  for i = lo, hi, step do s = s + i * 0.5 + 1 / (i + 0.5) end
+  for i = lo, hi, step do s = s + i * 0.5 + 1 / (i + 0.5) + (t[i] or 0) end
   return s
 end
 print("float", float_use(1, 200, 1), float_use(-100, 100, 7), float_use(100, 1, -3))
 
 -- limits near the 32-bit edge: the loop keeps counting past 2^31 in the interpreter
+-- (the body indexes with `i` on a path never taken, so the index is narrowed)
 local function count(lo, hi, step)
   local n, last = 0, nil
-  for i = lo, hi, step do n = n + 1 last = i end
+  for i = lo, hi, step do
+    if i == 0.5 then n = n + t[i] end
+    n = n + 1
+    last = i
+  end
   return n, last
 end
 print("count", count(1, 100, 1))
