@@ -392,6 +392,14 @@ impl Emitter<'_> {
             // CARG: read by the call that consumes the chain.
             Op::NOP | Op::LOOP | Op::PHI | Op::USE | Op::CARG => {}
             Op::SLOAD => self.sload(r)?,
+            // Overflow-checked integer arithmetic, and plain arithmetic with a negative
+            // immediate (`i - 1` folds to `i + -1`): see `int_arith`.
+            Op::ADDOV | Op::SUBOV | Op::ADD | Op::SUB
+                if ty == IrType::INT && self.int_arith_here(&ins, r) =>
+            {
+                self.int_arith(r)?
+            }
+            op if op.is_comparison() && self.t.ty(ins.a()) == IrType::INT => self.int_compare(r)?,
             Op::XLOAD => {
                 let addr = self.gin(ins.a(), XT0)?;
                 let addr = addr.to_sp().ok_or("xzr address")?;
@@ -557,67 +565,31 @@ impl Emitter<'_> {
                     self.guard_branch(r, Cond::Ne)?;
                 }
             }
-            Op::ADD | Op::SUB | Op::ADDOV | Op::SUBOV if ty == IrType::INT => {
-                let ov = matches!(ins.op, Op::ADDOV | Op::SUBOV);
+            Op::ADD | Op::SUB if ty == IrType::INT => {
                 let dst = match self.a.loc(r) {
                     Loc::Reg(reg) if !reg.is_fp() => W::new(reg.num()),
-                    // An unused overflow check still checks (into a scratch register).
-                    Loc::None if ov => W::new(17),
                     Loc::None => return Ok(()),
                     l => return Err(format!("int arithmetic into {l:?}")),
                 };
-                let sub_op = matches!(ins.op, Op::SUB | Op::SUBOV);
                 let p = self.win(ins.a(), XT0)?;
-                // `x - k` is `x + (-k)`: a constant of either sign is an immediate.
-                let k = ins
-                    .b()
-                    .is_const()
-                    .then(|| self.t.int_value(ins.b()))
-                    .flatten()
-                    .map(|k| if sub_op { -(k as i64) } else { k as i64 });
-                let imm = k.and_then(|k| Imm12::new(k.unsigned_abs()).map(|i| (k >= 0, i)));
-                match imm {
-                    Some((pos, imm)) => {
-                        let (d, ps) = (WSp::new(dst.num() as u8), WSp::new(p.num() as u8));
-                        self.put(match (ov, pos) {
-                            (false, true) => add_imm(d, ps, imm),
-                            (false, false) => sub_imm(d, ps, imm),
-                            (true, true) => adds_imm(dst, ps, imm),
-                            (true, false) => subs_imm(dst, ps, imm),
+                match self.t.int_value(ins.b()).and_then(|k| Imm12::new(k as u64)) {
+                    Some(imm) if ins.b().is_const() => {
+                        let (d, p) = (WSp::new(dst.num() as u8), WSp::new(p.num() as u8));
+                        self.put(if ins.op == Op::ADD {
+                            add_imm(d, p, imm)
+                        } else {
+                            sub_imm(d, p, imm)
                         });
                     }
-                    None => {
+                    _ => {
                         let q = self.win(ins.b(), XT1)?;
-                        let sh = ArithShift::none();
-                        self.put(match (ov, sub_op) {
-                            (false, false) => add(dst, p, q, sh),
-                            (false, true) => sub(dst, p, q, sh),
-                            (true, false) => adds(dst, p, q, sh),
-                            (true, true) => subs(dst, p, q, sh),
+                        self.put(if ins.op == Op::ADD {
+                            add(dst, p, q, ArithShift::none())
+                        } else {
+                            sub(dst, p, q, ArithShift::none())
                         });
                     }
                 }
-                if ov {
-                    self.guard_branch(r, Cond::Vs)?;
-                }
-            }
-            op if op.is_comparison() && self.t.ty(ins.a()) == IrType::INT => {
-                let p = self.win(ins.a(), XT0)?;
-                let q = self.win(ins.b(), XT1)?;
-                self.put(cmp(p, q, ArithShift::none()));
-                let exit_if = match op {
-                    Op::LT => Cond::Ge,
-                    Op::GE => Cond::Lt,
-                    Op::LE => Cond::Gt,
-                    Op::GT => Cond::Le,
-                    Op::ULT => Cond::Hs,
-                    Op::UGE => Cond::Lo,
-                    Op::ULE => Cond::Hi,
-                    Op::UGT => Cond::Ls,
-                    Op::EQ => Cond::Ne,
-                    _ => Cond::Eq,
-                };
-                self.guard_branch(r, exit_if)?;
             }
             Op::ABC => {
                 // Exit unless index (b) < size (a), unsigned.
@@ -743,6 +715,96 @@ impl Emitter<'_> {
             self.fdone(dst)?;
         }
         Ok(())
+    }
+
+    /// Whether [`Self::int_arith`] emits `ins`: overflow checks always; plain `ADD`/`SUB`
+    /// into a register when the constant operand is a negative immediate.
+    fn int_arith_here(&self, ins: &crate::jit::ir::Ins, r: Ref) -> bool {
+        match ins.op {
+            Op::ADDOV | Op::SUBOV => true,
+            _ => {
+                matches!(self.a.loc(r), Loc::Reg(reg) if !reg.is_fp())
+                    && matches!(self.int_imm(ins), Some((false, _)))
+            }
+        }
+    }
+
+    /// The constant operand of `a + k` / `a - k` as `a + k'`: (k' >= 0, |k'|), when it is
+    /// an immediate.
+    fn int_imm(&self, ins: &crate::jit::ir::Ins) -> Option<(bool, Imm12)> {
+        let sub_op = matches!(ins.op, Op::SUB | Op::SUBOV);
+        let k = ins
+            .b()
+            .is_const()
+            .then(|| self.t.int_value(ins.b()))
+            .flatten()
+            .map(|k| if sub_op { -(k as i64) } else { k as i64 })?;
+        Imm12::new(k.unsigned_abs()).map(|i| (k >= 0, i))
+    }
+
+    /// Integer `ADD`/`SUB`/`ADDOV`/`SUBOV` (the overflow checks exit when the result
+    /// overflows 32 bits; an unused one still checks, into `w17`).
+    fn int_arith(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let ov = matches!(ins.op, Op::ADDOV | Op::SUBOV);
+        let (dst, spill) = match self.a.loc(r) {
+            Loc::Reg(reg) if !reg.is_fp() => (W::new(reg.num()), None),
+            Loc::Spill(s) => (W::new(17), Some(s)),
+            Loc::None if ov => (W::new(17), None),
+            Loc::None => return Ok(()),
+            l => return Err(format!("int arithmetic into {l:?}")),
+        };
+        let sub_op = matches!(ins.op, Op::SUB | Op::SUBOV);
+        let p = self.win(ins.a(), XT0)?;
+        match self.int_imm(&ins) {
+            Some((pos, imm)) => {
+                let (d, ps) = (WSp::new(dst.num() as u8), WSp::new(p.num() as u8));
+                self.put(match (ov, pos) {
+                    (false, true) => add_imm(d, ps, imm),
+                    (false, false) => sub_imm(d, ps, imm),
+                    (true, true) => adds_imm(dst, ps, imm),
+                    (true, false) => subs_imm(dst, ps, imm),
+                });
+            }
+            None => {
+                let q = self.win(ins.b(), XT1)?;
+                let sh = ArithShift::none();
+                self.put(match (ov, sub_op) {
+                    (false, false) => add(dst, p, q, sh),
+                    (false, true) => sub(dst, p, q, sh),
+                    (true, false) => adds(dst, p, q, sh),
+                    (true, true) => subs(dst, p, q, sh),
+                });
+            }
+        }
+        if ov {
+            self.guard_branch(r, Cond::Vs)?;
+        }
+        if let Some(s) = spill {
+            self.put(ldst_x(STR_X, XT1, SP, 8 * s as usize)?);
+        }
+        Ok(())
+    }
+
+    /// A comparison guard of two integers (signed, or unsigned for the `U` forms).
+    fn int_compare(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let p = self.win(ins.a(), XT0)?;
+        let q = self.win(ins.b(), XT1)?;
+        self.put(cmp(p, q, ArithShift::none()));
+        let exit_if = match ins.op {
+            Op::LT => Cond::Ge,
+            Op::GE => Cond::Lt,
+            Op::LE => Cond::Gt,
+            Op::GT => Cond::Le,
+            Op::ULT => Cond::Hs,
+            Op::UGE => Cond::Lo,
+            Op::ULE => Cond::Hi,
+            Op::UGT => Cond::Ls,
+            Op::EQ => Cond::Ne,
+            _ => Cond::Eq,
+        };
+        self.guard_branch(r, exit_if)
     }
 
     /// A store of a Lua value (`USTORE`): boxed as the VM holds it, a NaN canonicalized
