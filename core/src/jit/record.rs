@@ -1208,6 +1208,39 @@ mod tests {
     }
 
     #[test]
+    fn math_functions_become_fpmath_and_helper_calls() {
+        let out = run_script(
+            "local s = 0 local sin = math.sin \
+             for i = 1, 20 do \
+               local x = i * 0.01 \
+               s = s + sin(x) + math.cos(x) + math.tan(x) + math.exp(x) + math.log(x) \
+                 + math.log10(x) + math.asin(x) + math.acos(x) + math.atan(x) + math.sinh(x) \
+                 + math.cosh(x) + math.tanh(x) + math.fmod(i, 3) + math.atan2(x, 2) \
+                 + math.pow(x, 3) + math.ldexp(x, 2) + math.deg(x) + math.rad(x) \
+             end print(string.format('%.10f', s))",
+            DUMP,
+        );
+        assert!(out.ends_with("183.6219776377\n"), "{out}");
+        let ir = ir_of(&out);
+        let (pre, _) = ir.split_once("LOOP").unwrap();
+        let calls = |op: &str, f: &str| {
+            pre.lines()
+                .any(|l| l.contains(op) && l.ends_with(&alloc::format!("  {f}")))
+        };
+        for f in ["sin", "cos", "tan", "exp", "log", "log10"] {
+            assert!(calls("num FPMATH", f), "{f}: {ir}");
+        }
+        for f in [
+            "asin", "acos", "atan", "sinh", "cosh", "tanh", "fmod", "atan2", "ldexp",
+        ] {
+            assert!(calls("num CALLN", f), "{f}: {ir}");
+        }
+        assert!(pre.contains("num POW"), "{ir}");
+        // `sin` in a register: its identity is guarded once, before the loop.
+        assert_eq!(ir.matches(">  nil EQ").count(), 1, "{ir}");
+    }
+
+    #[test]
     fn writes_outside_the_body_keep_reads_invariant() {
         // `t` is written after the loop, not in its body: read through an assumption.
         let out = run_script(
