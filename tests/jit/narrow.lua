@@ -54,3 +54,27 @@ local function mixed(n)
   return acc
 end
 print("mixed", mixed(40), mixed(10))
+
+-- index arithmetic on the integer index (`t[i + k]`, `k` a constant) stays in
+-- integers, with an overflow check that exits when `i + k` leaves the 32-bit range
+local function ahead(lo, hi)
+  local s = 0
+  for i = lo, hi do
+    local v = t[i + 2]
+    if v then s = s + v else s = s + 1 end
+  end
+  return s
+end
+local function behind(lo, hi)
+  local s = 0
+  for i = lo, hi do
+    local v = t[i - 3]
+    if v then s = s + v * 2 else s = s + 1 end
+  end
+  return s
+end
+print("offset", ahead(1, 60), behind(5, 64), ahead(1, 64), behind(1, 64))
+-- (the first two enter the linked traces with `i + k` overflowing at once)
+print("offset edge", ahead(2147483645, 2147483646), behind(-2147483646, -2147483645))
+print("offset edge", ahead(2147483600, 2147483646), behind(-2147483646, -2147483600))
+print("offset again", ahead(1, 60), behind(4, 64))

@@ -370,16 +370,28 @@ fn written_upvalues(body: &[Instr]) -> Vec<usize> {
         .collect()
 }
 
-/// Whether a numeric `for` loop body indexes a table with its variable directly
-/// (`t[i]`, `t[i] = v`): only then does an integer index pay (see `forloop_int`).
+/// Whether a numeric `for` loop body indexes a table with its variable (`t[i]`,
+/// `t[i] = v`) or the variable plus or minus a constant (`t[i + 1]`): only then does an
+/// integer index pay (see `forloop_int`). A heuristic on the bytecode: a register
+/// computed as `i + k` anywhere in the body counts as such a key.
 fn indexes_with_variable(body: &[Instr]) -> bool {
     let Some(last) = body.last().filter(|i| i.op() == BcOp::FORLOOP) else {
         return false;
     };
     let var = last.a() + 3;
+    let offsets: Vec<u32> = body
+        .iter()
+        .filter(|i| match i.op() {
+            BcOp::ADD => (i.b() == var && is_k(i.c())) || (i.c() == var && is_k(i.b())),
+            BcOp::SUB => i.b() == var && is_k(i.c()),
+            _ => false,
+        })
+        .map(|i| i.a())
+        .collect();
+    let is_key = |r: u32| r == var || offsets.contains(&r);
     body.iter().any(|i| match i.op() {
-        BcOp::GETTABLE => i.c() == var,
-        BcOp::SETTABLE => i.b() == var,
+        BcOp::GETTABLE => !is_k(i.c()) && is_key(i.c()),
+        BcOp::SETTABLE => !is_k(i.b()) && is_key(i.b()),
         _ => false,
     })
 }
