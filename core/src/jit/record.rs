@@ -51,6 +51,16 @@
 //! written behind the slot map's back), as is a write to an upvalue read as invariant in
 //! the same iteration. The GC is stop-the-world and never runs inside a trace, and has no
 //! write barrier, so storing an object into an upvalue needs none.
+//!
+//! # Integer loop indices
+//! A numeric `for` loop whose body indexes tables with its variable (or the variable
+//! plus a constant) and whose index, limit and step are integers is recorded with an
+//! `int` index (see `forloop_int`): stack slots still hold doubles (snapshots box the
+//! `int`), the body's first iteration reads the variable as a double, and the loop pass
+//! turns later reads into conversions of the `int`, which fold away where the value
+//! becomes an array index (`opt::fold` narrows `i + k` too). Measured with
+//! `a64count`: an array sum `s = s + t[i]` runs 19 instead of 24 instructions per
+//! iteration.
 
 use alloc::format;
 use alloc::string::String;
