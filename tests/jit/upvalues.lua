@@ -119,3 +119,24 @@ local function swap(n)
 end
 swap(30)
 print("swap", a, b)
+
+-- objects a trace stored in upvalues stay alive through collections once nothing else
+-- refers to them (an open upvalue's stack slot, a closed upvalue's own cell)
+local holder
+local function keep(arr, n) for i = 1, n do holder = arr[i] end end
+local function boxed()
+  local cell
+  return function(arr, n) for i = 1, n do cell = arr[i] end end, function() return cell end
+end
+local put, peek = boxed()
+do
+  local arr = {}
+  for i = 1, 30 do arr[i] = {id = i, name = "item" .. i} end
+  keep(arr, 25)
+  put(arr, 17)
+end
+collectgarbage()
+collectgarbage()
+local junk = {}
+for i = 1, 2000 do junk[i] = {i} end
+print("kept", holder.id, holder.name, peek().id, peek().name)
