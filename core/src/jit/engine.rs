@@ -380,6 +380,7 @@ fn compile(
             }
         }
     }
+    vm.roots.extend(rec.guarded_natives.iter().copied());
     let first_body_snap = trace.loop_ref.map_or(trace.snaps.len(), |l| {
         trace.snaps.partition_point(|s| s.r <= l)
     });

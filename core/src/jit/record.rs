@@ -164,6 +164,9 @@ pub struct Recording {
     pub bytecode: Vec<(usize, Instr)>,
     /// Number of input slots the assumptions fill.
     pub ninputs: u16,
+    /// Natives whose identity the trace guards (its code compares with their address):
+    /// the engine keeps them alive, so no other object can take their address.
+    pub guarded_natives: Vec<Value>,
 }
 
 /// Maximum number of inputs of one trace.
@@ -187,6 +190,8 @@ struct Recorder<'a> {
     assumptions: Vec<Assumption>,
     /// Origin of GC constants made from assumptions (for `GETTABLE` on them).
     const_tables: Vec<(Ref, *mut Table)>,
+    /// See [`Recording::guarded_natives`].
+    guarded_natives: Vec<Value>,
     bytecode: Vec<(usize, Instr)>,
     ninputs: u16,
     inputs_addr: u64,
@@ -331,6 +336,7 @@ pub fn record(
         top: proto.max_stack as i16,
         assumptions: Vec::new(),
         const_tables: Vec::new(),
+        guarded_natives: Vec::new(),
         bytecode: Vec::new(),
         ninputs: 0,
         inputs_addr,
@@ -355,6 +361,7 @@ pub fn record(
         env,
         bytecode: r.bytecode,
         ninputs: r.ninputs,
+        guarded_natives: r.guarded_natives,
     })
 }
 
@@ -1034,6 +1041,9 @@ impl Recorder<'_> {
             // slot is invariant in most loops: the guard then stays before the loop).
             let k = self.konst(f.v)?;
             self.guard(pc, Op::EQ, f.r, k)?;
+            if !self.guarded_natives.contains(&f.v) {
+                self.guarded_natives.push(f.v);
+            }
         }
         if i.b() == 0 || i.c() == 0 {
             return Err(Abort::BadType("variable arguments or results"));
