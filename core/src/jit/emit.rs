@@ -417,8 +417,17 @@ impl Emitter<'_> {
         let ins = *self.t.get(r);
         let ty = ins.ty();
         match ins.op {
-            Op::NOP | Op::LOOP | Op::PHI | Op::USE => {}
+            // CARG: read by the call that consumes the chain.
+            Op::NOP | Op::LOOP | Op::PHI | Op::USE | Op::CARG => {}
             Op::SLOAD => self.sload(r)?,
+            // Overflow-checked integer arithmetic, and plain arithmetic with a negative
+            // immediate (`i - 1` folds to `i + -1`): see `int_arith`.
+            Op::ADDOV | Op::SUBOV | Op::ADD | Op::SUB
+                if ty == IrType::INT && self.int_arith_here(&ins, r) =>
+            {
+                self.int_arith(r)?
+            }
+            op if op.is_comparison() && self.t.ty(ins.a()) == IrType::INT => self.int_compare(r)?,
             Op::XLOAD => {
                 let addr = self.gin(ins.a(), XT0)?;
                 let addr = addr.to_sp().ok_or("xzr address")?;
@@ -496,6 +505,21 @@ impl Emitter<'_> {
                     self.put(fmov(dst.0, d(0)));
                     self.fdone(dst)?;
                 }
+            }
+            Op::FPMATH if ins.is_call() => {
+                let f = Fpm::from_u16(ins.op2).ok_or("FPMATH function")?;
+                let addr = crate::jit::helpers::fpm_address(f).ok_or("FPMATH helper")?;
+                self.call_num(r, &[ins.a()], addr)?;
+            }
+            Op::CALLN => {
+                let c = Call::from_u16(ins.op2).ok_or("helper")?;
+                let (addr, n) = crate::jit::helpers::call_address(c)
+                    .ok_or_else(|| format!("NYI: helper {}", c.name()))?;
+                let args = self.t.call_args(r);
+                if args.len() != n {
+                    return Err(format!("{}: {} arguments", c.name(), args.len()));
+                }
+                self.call_num(r, &args, addr)?;
             }
             Op::NEG | Op::ABS | Op::FPMATH if ty == IrType::NUM => {
                 let Some(dst) = self.fout(r) else {
@@ -650,7 +674,23 @@ impl Emitter<'_> {
                     }
                 }
             }
-            Op::ALOAD | Op::HLOAD => {
+            Op::UREF => {
+                // The address the entry check stored in the input cell (operand a).
+                let cell = self.gin(ins.a(), XT0)?.to_sp().ok_or("xzr address")?;
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => {
+                        self.put(ldst_x(LDR_X, x(reg.num()), cell, 0)?)
+                    }
+                    Loc::Spill(s) => {
+                        self.put(ldst_x(LDR_X, XT1, cell, 0)?);
+                        self.put(ldst_x(STR_X, XT1, SP, 8 * s as usize)?);
+                    }
+                    Loc::None => {}
+                    l => return Err(format!("UREF into {l:?}")),
+                }
+            }
+            Op::USTORE => self.store_value(r)?,
+            Op::ALOAD | Op::HLOAD | Op::ULOAD => {
                 let addr = self.gin(ins.a(), XT0)?;
                 let addr = addr.to_sp().ok_or("xzr address")?;
                 self.put(ldst_x(LDR_X, XT0, addr, 0)?);
@@ -658,6 +698,14 @@ impl Emitter<'_> {
                     self.type_check(r, ty)?;
                 }
                 self.boxed_to_dest(r)?;
+            }
+            Op::EQ | Op::NE if self.t.ty(ins.a()).is_gc() => {
+                // Identity of GC objects: their boxed bits.
+                let p = self.gin(ins.a(), XT0)?;
+                let q = self.gin(ins.b(), XT1)?;
+                self.put(cmp(p, q, ArithShift::none()));
+                let exit_if = if ins.op == Op::EQ { Cond::Ne } else { Cond::Eq };
+                self.guard_branch(r, exit_if)?;
             }
             op if op.is_comparison() && self.t.ty(ins.a()) == IrType::NUM => {
                 let p = self.fin(ins.a(), DT0)?;
@@ -681,6 +729,163 @@ impl Emitter<'_> {
             }
             op => return Err(format!("NYI: IR {op} {}", ty.name())),
         }
+        Ok(())
+    }
+
+    /// A call of a number helper at `addr` (`extern "C" fn(f64, ..) -> f64`, at most two
+    /// arguments): arguments to `d0`/`d1` through the scratch registers (an argument may
+    /// live in the other's argument register), result from `d0`. The register allocation
+    /// keeps nothing live across it in caller-saved registers (`Ins::is_call`).
+    fn call_num(&mut self, r: Ref, args: &[Ref], addr: u64) -> EResult<()> {
+        match *args {
+            [a] => {
+                let p = self.fin(a, DT0)?;
+                if p != d(0) {
+                    self.put(fmov(d(0), p));
+                }
+            }
+            [a, b] => {
+                let p = self.fin(a, DT0)?;
+                self.put(fmov(DT0, p));
+                let q = self.fin(b, DT1)?;
+                self.put(fmov(d(1), q));
+                self.put(fmov(d(0), DT0));
+            }
+            _ => return Err(format!("{} helper arguments", args.len())),
+        }
+        self.mov64(XT0, addr);
+        self.put(blr(XT0));
+        if let Some(dst) = self.fout(r) {
+            self.put(fmov(dst.0, d(0)));
+            self.fdone(dst)?;
+        }
+        Ok(())
+    }
+
+    /// Whether [`Self::int_arith`] emits `ins`: overflow checks always; plain `ADD`/`SUB`
+    /// into a register when the constant operand is a negative immediate.
+    fn int_arith_here(&self, ins: &crate::jit::ir::Ins, r: Ref) -> bool {
+        match ins.op {
+            Op::ADDOV | Op::SUBOV => true,
+            _ => {
+                matches!(self.a.loc(r), Loc::Reg(reg) if !reg.is_fp())
+                    && matches!(self.int_imm(ins), Some((false, _)))
+            }
+        }
+    }
+
+    /// The constant operand of `a + k` / `a - k` as `a + k'`: (k' >= 0, |k'|), when it is
+    /// an immediate.
+    fn int_imm(&self, ins: &crate::jit::ir::Ins) -> Option<(bool, Imm12)> {
+        let sub_op = matches!(ins.op, Op::SUB | Op::SUBOV);
+        let k = ins
+            .b()
+            .is_const()
+            .then(|| self.t.int_value(ins.b()))
+            .flatten()
+            .map(|k| if sub_op { -(k as i64) } else { k as i64 })?;
+        Imm12::new(k.unsigned_abs()).map(|i| (k >= 0, i))
+    }
+
+    /// Integer `ADD`/`SUB`/`ADDOV`/`SUBOV` (the overflow checks exit when the result
+    /// overflows 32 bits; an unused one still checks, into `w17`).
+    fn int_arith(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let ov = matches!(ins.op, Op::ADDOV | Op::SUBOV);
+        let (dst, spill) = match self.a.loc(r) {
+            Loc::Reg(reg) if !reg.is_fp() => (W::new(reg.num()), None),
+            Loc::Spill(s) => (W::new(17), Some(s)),
+            Loc::None if ov => (W::new(17), None),
+            Loc::None => return Ok(()),
+            l => return Err(format!("int arithmetic into {l:?}")),
+        };
+        let sub_op = matches!(ins.op, Op::SUB | Op::SUBOV);
+        let p = self.win(ins.a(), XT0)?;
+        match self.int_imm(&ins) {
+            Some((pos, imm)) => {
+                let (d, ps) = (WSp::new(dst.num() as u8), WSp::new(p.num() as u8));
+                self.put(match (ov, pos) {
+                    (false, true) => add_imm(d, ps, imm),
+                    (false, false) => sub_imm(d, ps, imm),
+                    (true, true) => adds_imm(dst, ps, imm),
+                    (true, false) => subs_imm(dst, ps, imm),
+                });
+            }
+            None => {
+                let q = self.win(ins.b(), XT1)?;
+                let sh = ArithShift::none();
+                self.put(match (ov, sub_op) {
+                    (false, false) => add(dst, p, q, sh),
+                    (false, true) => sub(dst, p, q, sh),
+                    (true, false) => adds(dst, p, q, sh),
+                    (true, true) => subs(dst, p, q, sh),
+                });
+            }
+        }
+        if ov {
+            self.guard_branch(r, Cond::Vs)?;
+        }
+        if let Some(s) = spill {
+            self.put(ldst_x(STR_X, XT1, SP, 8 * s as usize)?);
+        }
+        Ok(())
+    }
+
+    /// A comparison guard of two integers (signed, or unsigned for the `U` forms).
+    fn int_compare(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let p = self.win(ins.a(), XT0)?;
+        let q = self.win(ins.b(), XT1)?;
+        self.put(cmp(p, q, ArithShift::none()));
+        let exit_if = match ins.op {
+            Op::LT => Cond::Ge,
+            Op::GE => Cond::Lt,
+            Op::LE => Cond::Gt,
+            Op::GT => Cond::Le,
+            Op::ULT => Cond::Hs,
+            Op::UGE => Cond::Lo,
+            Op::ULE => Cond::Hi,
+            Op::UGT => Cond::Ls,
+            Op::EQ => Cond::Ne,
+            _ => Cond::Eq,
+        };
+        self.guard_branch(r, exit_if)
+    }
+
+    /// A store of a Lua value (`USTORE`): boxed as the VM holds it, a NaN canonicalized
+    /// (a NaN computed by the trace may carry any sign and payload), an `int` converted.
+    fn store_value(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let v = ins.b();
+        let vt = self.t.ty(v);
+        let addr = self.gin(ins.a(), XT0)?.to_sp().ok_or("xzr address")?;
+        let val = if v.is_const() {
+            let bits = crate::jit::exit::const_value(self.t, v).bits();
+            self.mov64(XT1, bits);
+            XT1
+        } else if vt.is_pri() {
+            let k = Trace::kpri(vt);
+            self.mov64(XT1, crate::jit::exit::const_value(self.t, k).bits());
+            XT1
+        } else if vt == IrType::NUM || vt == IrType::INT {
+            let p = if vt == IrType::INT {
+                let w = self.win(v, XT1)?;
+                self.put(scvtf(DT0, w));
+                DT0
+            } else {
+                self.fin(v, DT0)?
+            };
+            let done = self.buf.new_label();
+            self.put(fmov_to_gpr(XT1, p));
+            self.put(fcmp(p, p));
+            self.buf.b_cond(Cond::Vc, done).map_err(buferr)?;
+            self.mov64(XT1, crate::value::CANON_NAN);
+            self.buf.bind(done).map_err(buferr)?;
+            XT1
+        } else {
+            self.gin(v, XT1)?
+        };
+        self.put(ldst_x(STR_X, val, addr, 0)?);
         Ok(())
     }
 
