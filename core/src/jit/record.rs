@@ -957,13 +957,16 @@ impl Recorder<'_> {
             return Err(Abort::LeftLoop);
         }
         let n = self.t.emit_rr(Op::ADD, IrType::NUM, idx.r, step.r)?;
-        self.guard(pc, if up { Op::LE } else { Op::GE }, n, limit.r)?;
         let tv = Tv {
             r: n,
             v: Value::num(nv),
         };
         self.set(a, tv)?;
         self.set(a + 3, tv)?;
+        // The loop-exit guard resumes *after* the loop, with the new index in the
+        // (then dead) control slots: the old index is not kept alive beside the new one
+        // for the snapshot's sake, which saves a register move per iteration.
+        self.guard(pc + 1, if up { Op::LE } else { Op::GE }, n, limit.r)?;
         self.close_loop()?;
         Ok(Next::Closed)
     }
@@ -977,8 +980,9 @@ impl Recorder<'_> {
     /// loop such as mandelbrot's ran 0.5% more instructions narrowed. The index needs no overflow check: the trace is
     /// entered with `idx <= limit` (a step > 0; `>=` below 0) and continues only while
     /// that holds, so `idx + step` stays between the limits of `limit + step`, which one
-    /// invariant `ADDOV` checks before the loop. Exits of these guards resume at the
-    /// `FORLOOP`, which the interpreter runs on the unchanged slots. `None`: not
+    /// invariant `ADDOV` checks before the loop. Exits of the entry guards resume at the
+    /// `FORLOOP`, which the interpreter runs on the unchanged slots; the loop-exit guard
+    /// resumes after the loop. `None`: not
     /// narrowed (the double version is recorded).
     fn forloop_int(
         &mut self,
@@ -1020,13 +1024,14 @@ impl Recorder<'_> {
         self.t
             .emit(Op::ADDOV, IrT::guarded(IrType::INT), li.0, si.0)?;
         let n = self.t.emit_rr(Op::ADD, IrType::INT, ii, si)?;
-        self.t.guard(if up { Op::LE } else { Op::GE }, n, li)?;
         let tv = Tv {
             r: n,
             v: Value::num(nv as f64),
         };
         self.set(a, tv)?;
         self.set(a + 3, tv)?;
+        // As in `forloop`: the exit resumes after the loop.
+        self.guard(pc + 1, if up { Op::LE } else { Op::GE }, n, li)?;
         self.close_loop()?;
         Ok(Some(Next::Closed))
     }
