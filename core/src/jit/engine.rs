@@ -2,23 +2,28 @@
 //! entering traces and handling their exits, penalties and blacklisting, `-jv`/`-jdump`.
 //!
 //! # Life of a loop
-//! The interpreter counts back-edges; when a loop's counter runs out it calls
-//! [`hot_hook`] with the loop's start pc. Per loop (prototype, start pc) the engine keeps a
-//! [`LoopState`]:
+//! The interpreter counts back-edges while the JIT is on; when a loop's counter runs out
+//! it calls [`hot_hook`] with the loop's start pc and its back-edge's pc. Per loop
+//! (prototype, start pc) the engine keeps a [`LoopState`]:
 //! - nothing yet: record ([`crate::jit::record`]), optimize, allocate, emit; on success the
 //!   trace is *linked*: the loop is now `Linked` and the hook enters the trace at once and
 //!   at every later back-edge (its hot counter is set to fire at every back-edge);
 //! - a recording aborts: the loop is `Penalized` with a randomized exponential backoff
 //!   (the next attempt waits `penalty` back-edges, doubled plus random bits each time,
-//!   LuaJIT's `penalty_pc`); after [`MAX_ATTEMPTS`] failures it is `Blacklisted` and its
-//!   counter parked at the maximum, so the interpreter pays one call per 65535 iterations;
+//!   LuaJIT's `penalty_pc`); after [`MAX_ATTEMPTS`] failures, or [`MAX_SAME_ABORTS`] in a
+//!   row for the same reason (a [`Failure`]), it is `Blacklisted`: its back-edge
+//!   instruction is marked ([`crate::vm::hot::NO_HOT`], LuaJIT's `IFORL`) and the
+//!   interpreter never counts it again, so it costs what it costs with the JIT off;
 //! - a linked trace that leaves during its first iteration most of the time (after
-//!   [`EARLY_EXIT_SAMPLE`] entries) is unlinked and the loop penalized the same way: a
-//!   trace must never make a program slower.
+//!   [`EARLY_EXIT_SAMPLE`] entries) is unlinked and the loop penalized the same way,
+//!   its earlier failures included: a trace must never make a program slower.
+//!
+//! What an attempt costs before it fails is the recorder's work up to the abort; the
+//! engine adds no formatting unless `-jv`/`-jdump` asked for it.
 //!
 //! Invariants: machine code only ever runs on AArch64 hosts with executable memory
 //! installed ([`Engine::set_code_memory`]); elsewhere traces are recorded, compiled and
-//! dumped, and the loop is parked as if blacklisted. Entering a trace first checks its
+//! dumped, and the loop is parked (marked like a blacklisted one). Entering a trace first checks its
 //! entry assumptions (see `record.rs`); if one fails the trace is not entered. Every GC
 //! object a trace depends on (its closure, its constants, the tables of its assumptions)
 //! is kept alive in `Vm::roots` for as long as the engine lives.
@@ -43,6 +48,9 @@ use crate::vm::Vm;
 
 /// Failed attempts before a loop is blacklisted.
 pub const MAX_ATTEMPTS: u8 = 4;
+/// Consecutive attempts failing for the same reason before a loop is blacklisted (the
+/// loop keeps taking the same path to the same obstacle: more attempts only cost).
+pub const MAX_SAME_ABORTS: u8 = 2;
 /// Entries of a trace after which its early-exit ratio is judged.
 pub const EARLY_EXIT_SAMPLE: u32 = 16;
 /// Largest penalty (back-edges before the next attempt).
@@ -63,9 +71,32 @@ pub enum LoopState {
         penalty: u32,
         /// Failures so far.
         attempts: u8,
+        /// Why the last attempt failed, and how many attempts in a row failed so.
+        last: (Failure, u8),
     },
-    /// Never recorded again.
+    /// Never recorded again: its back-edge no longer counts (see [`crate::vm::hot`]).
     Blacklisted,
+}
+
+/// Why an attempt at a loop failed, cheap to compare (an [`Abort`] without its text).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Failure(core::mem::Discriminant<Abort>, usize);
+
+impl Failure {
+    /// The failure of an abort.
+    pub fn of(a: &Abort) -> Failure {
+        let detail = match a {
+            // The static names of the same abort site are the same string.
+            Abort::Nyi(s) | Abort::BadType(s) => s.as_ptr() as usize,
+            Abort::Ir(e) => *e as usize,
+            _ => 0,
+        };
+        Failure(core::mem::discriminant(a), detail)
+    }
+    /// A trace that left in its first iteration too often.
+    fn early_exits() -> Failure {
+        Failure(core::mem::discriminant(&Abort::Unstable), usize::MAX)
+    }
 }
 
 /// One compiled trace.
@@ -97,6 +128,10 @@ pub struct TraceEntry {
     pub early_exits: u32,
     /// The loop it belongs to.
     pub key: (usize, usize),
+    /// The pc of the loop's back-edge.
+    pub edge: usize,
+    /// The loop's penalty state before this trace (kept if it is unlinked).
+    pub prior: Option<LoopState>,
 }
 
 /// The JIT engine of one VM.
@@ -194,29 +229,56 @@ impl Engine {
         x
     }
 
-    /// Penalizes a loop after a failure; returns the back-edges to wait, or `None` when
-    /// it is now blacklisted.
-    fn penalize(&mut self, key: (usize, usize), loc: &str) -> Option<u32> {
-        let (penalty, attempts) = match self.loops.get(&key).copied() {
-            Some(LoopState::Penalized { penalty, attempts }) => (penalty, attempts),
-            _ => (36, 0),
+    /// Penalizes a loop after a failure `why`; returns the back-edges to wait, or `None`
+    /// when it is now blacklisted: after [`MAX_ATTEMPTS`] failures, after
+    /// [`MAX_SAME_ABORTS`] in a row for the same reason, or once the penalty would pass
+    /// `penaltymax`. A blacklisted loop's back-edge (at `edge`) is marked so that the
+    /// interpreter stops counting it. The penalty starts at `penaltymin` and doubles
+    /// plus `penaltyrnd` random bits (LuaJIT's `penalty_pc`).
+    fn penalize(&mut self, key: (usize, usize), edge: usize, why: Failure) -> Option<u32> {
+        let (penalty, attempts, last) = match self.loops.get(&key).copied() {
+            Some(LoopState::Penalized {
+                penalty,
+                attempts,
+                last,
+            }) => (penalty, attempts, last),
+            _ => (self.params.penaltymin.max(1), 0, (why, 0)),
         };
-        if attempts + 1 >= MAX_ATTEMPTS {
-            self.loops.insert(key, LoopState::Blacklisted);
-            if self.verbose {
-                self.say(&format!("[TRACE --- {loc} -- blacklisted]\n"));
-            }
+        let same = if last.0 == why { last.1 + 1 } else { 1 };
+        let rnd = self.random_bits() & ((1u32 << self.params.penaltyrnd.min(16)) - 1);
+        let next = penalty.saturating_mul(2).saturating_add(rnd);
+        if attempts + 1 >= MAX_ATTEMPTS
+            || same >= MAX_SAME_ABORTS
+            || next > self.params.penaltymax.min(PENALTY_MAX)
+        {
+            self.blacklist(key, edge);
             return None;
         }
-        let next = (penalty * 2 + (self.random_bits() & 15)).min(PENALTY_MAX);
         self.loops.insert(
             key,
             LoopState::Penalized {
                 penalty: next,
                 attempts: attempts + 1,
+                last: (why, same),
             },
         );
         Some(next)
+    }
+
+    /// Blacklists a loop: never recorded again, its back-edge marked as not counting.
+    fn blacklist(&mut self, key: (usize, usize), edge: usize) {
+        self.loops.insert(key, LoopState::Blacklisted);
+        // SAFETY: `key.0` is a live prototype: the running function's (from the hot
+        // hook) or a trace's (kept alive in `Vm::roots`); the interpreter holds no
+        // reference into its code across the hook call (it reloads the instruction at
+        // every dispatch).
+        let marked = crate::vm::hot::mark(unsafe { &mut *(key.0 as *mut Proto) }, edge);
+        debug_assert!(marked, "pc {edge} is not a back-edge");
+        if self.verbose {
+            // SAFETY: as above.
+            let loc = location(unsafe { &*(key.0 as *const Proto) }, key.1);
+            self.say(&format!("[TRACE --- {loc} -- blacklisted]\n"));
+        }
     }
 }
 
@@ -236,12 +298,12 @@ fn set_counter(vm: &mut Vm, proto: *mut Proto, pc: usize, n: u32) {
     vm.hotcount[h] = n.clamp(1, u16::MAX as u32) as u16;
 }
 
-/// The interpreter's hot hook: called at a back-edge whose counter ran out, with the
-/// frame's pc saved (`pc` is the loop's start). Returns the pc to continue at when a trace
-/// ran (the VM registers then hold the state of the trace's exit).
-pub fn hot_hook(vm: &mut Vm, proto: *mut Proto, pc: usize) -> Option<usize> {
+/// The interpreter's hot hook: called at a back-edge (at `edge`) whose counter ran out,
+/// with the frame's pc saved (`pc` is the loop's start). Returns the pc to continue at
+/// when a trace ran (the VM registers then hold the state of the trace's exit).
+pub fn hot_hook(vm: &mut Vm, proto: *mut Proto, pc: usize, edge: usize) -> Option<usize> {
     let mut engine = vm.jit.take()?;
-    let r = on_hot(vm, &mut engine, proto, pc);
+    let r = on_hot(vm, &mut engine, proto, pc, edge);
     let lines = core::mem::take(&mut engine.pending);
     vm.jit = Some(engine);
     if !lines.is_empty() {
@@ -250,28 +312,37 @@ pub fn hot_hook(vm: &mut Vm, proto: *mut Proto, pc: usize) -> Option<usize> {
     r
 }
 
-fn on_hot(vm: &mut Vm, e: &mut Engine, proto: *mut Proto, pc: usize) -> Option<usize> {
+fn on_hot(vm: &mut Vm, e: &mut Engine, proto: *mut Proto, pc: usize, edge: usize) -> Option<usize> {
     if !e.enabled {
         return None;
     }
     let key = (proto as usize, pc);
-    match e.loops.get(&key).copied() {
+    let prior = match e.loops.get(&key).copied() {
         Some(LoopState::Linked(n)) => {
             let r = enter(vm, e, n);
             // Enter again at the next back-edge.
             set_counter(vm, proto, pc, 1);
             return r;
         }
+        // A blacklisted or parked loop's back-edge no longer counts: this is another
+        // prototype allocated where a dead one was (only traces' prototypes are kept
+        // alive). Start afresh.
         Some(LoopState::Parked) | Some(LoopState::Blacklisted) => {
-            set_counter(vm, proto, pc, u16::MAX as u32);
-            return None;
+            e.loops.remove(&key);
+            None
         }
-        Some(LoopState::Penalized { .. }) | None => {}
-    }
+        Some(p @ LoopState::Penalized { .. }) => Some(p),
+        None => None,
+    };
     // SAFETY: `proto` is the running function's prototype.
-    let loc = location(unsafe { &*proto }, pc);
-    match compile(vm, e, proto, pc, &loc) {
+    let loc = if e.verbose || e.dump {
+        location(unsafe { &*proto }, pc)
+    } else {
+        String::new()
+    };
+    match compile(vm, e, proto, pc, edge, &loc) {
         Ok(n) => {
+            e.traces[n].prior = prior;
             let runnable = e.traces[n].entry.is_some();
             if runnable {
                 e.loops.insert(key, LoopState::Linked(n));
@@ -279,8 +350,10 @@ fn on_hot(vm: &mut Vm, e: &mut Engine, proto: *mut Proto, pc: usize) -> Option<u
                 set_counter(vm, proto, pc, 1);
                 r
             } else {
+                // Compiled, but code cannot run here: stop counting the loop.
                 e.loops.insert(key, LoopState::Parked);
-                set_counter(vm, proto, pc, u16::MAX as u32);
+                // SAFETY: `proto` is the running function's prototype.
+                crate::vm::hot::mark(unsafe { &mut *proto }, edge);
                 None
             }
         }
@@ -288,8 +361,9 @@ fn on_hot(vm: &mut Vm, e: &mut Engine, proto: *mut Proto, pc: usize) -> Option<u
             if e.verbose {
                 e.say(&format!("[TRACE --- {loc} -- {why}]\n"));
             }
-            let wait = e.penalize(key, &loc).unwrap_or(u16::MAX as u32);
-            set_counter(vm, proto, pc, wait);
+            if let Some(wait) = e.penalize(key, edge, Failure::of(&why)) {
+                set_counter(vm, proto, pc, wait);
+            }
             None
         }
     }
@@ -314,6 +388,7 @@ fn compile(
     e: &mut Engine,
     proto: *mut Proto,
     pc: usize,
+    edge: usize,
     loc: &str,
 ) -> Result<usize, Abort> {
     let number = e.traces.len() + 1;
@@ -423,6 +498,8 @@ fn compile(
         entries: 0,
         early_exits: 0,
         key: (proto as usize, pc),
+        edge,
+        prior: None,
     });
     Ok(number - 1)
 }
@@ -525,13 +602,20 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
         tr.entries = 0;
         tr.early_exits = 0;
         if bad {
-            // Unlink: the interpreter does better without this trace.
-            e.loops.remove(&key);
+            // Unlink: the interpreter does better without this trace. The loop's
+            // earlier failures still count, so a loop that keeps compiling to such
+            // traces ends blacklisted.
+            let edge = tr.edge;
+            match tr.prior {
+                Some(p) => e.loops.insert(key, p),
+                None => e.loops.remove(&key),
+            };
             if e.verbose {
                 e.say(&format!("[TRACE {num:3} unlinked: exits early]\n"));
             }
-            let wait = e.penalize(key, "loop").unwrap_or(u16::MAX as u32);
-            set_counter(vm, key.0 as *mut Proto, key.1, wait);
+            if let Some(wait) = e.penalize(key, edge, Failure::early_exits()) {
+                set_counter(vm, key.0 as *mut Proto, key.1, wait);
+            }
         }
     }
     Some(pc)
@@ -546,9 +630,11 @@ pub fn engine(vm: &mut Vm) -> &mut Engine {
     })
 }
 
-/// Turns the JIT on or off: the interpreter calls [`hot_hook`] only while it is on.
+/// Turns the JIT on or off: the interpreter counts hotness and calls [`hot_hook`] only
+/// while it is on (it switches dispatch loops when the running native returns).
 pub fn set_enabled(vm: &mut Vm, on: bool) {
     engine(vm).enabled = on;
+    vm.hot_on = on;
     if on {
         vm.hot_hook = hot_hook;
     }
