@@ -51,8 +51,16 @@ pub const MAX_ATTEMPTS: u8 = 4;
 /// Consecutive attempts failing for the same reason before a loop is blacklisted (the
 /// loop keeps taking the same path to the same obstacle: more attempts only cost).
 pub const MAX_SAME_ABORTS: u8 = 2;
-/// Entries of a trace after which its early-exit ratio is judged.
+/// Entries of a trace after which its early-exit ratio and its work per entry are judged.
 pub const EARLY_EXIT_SAMPLE: u32 = 16;
+/// Least average work per entry (steps, about bytecodes, of the loop run inside the trace:
+/// what its back-edges charge the step budget) for a trace to pay for entering it and
+/// restoring the VM at its exit (a few hundred machine instructions, about the
+/// interpreter's cost of this many bytecodes).
+pub const MIN_STEPS_PER_ENTRY: i64 = 3;
+/// Times a numeric `for` loop found hot near its end waits for another `hotloop`
+/// back-edges before it is recorded anyway (see [`Engine`]'s deferral rule).
+pub const MAX_DEFERRALS: u8 = 2;
 /// Largest penalty (back-edges before the next attempt).
 pub const PENALTY_MAX: u32 = 60000;
 /// Size of the code region reserved on first compile.
@@ -126,6 +134,8 @@ pub struct TraceEntry {
     pub entries: u32,
     /// Exits from the first iteration.
     pub early_exits: u32,
+    /// Steps the trace charged in the current sample (its work).
+    pub steps: i64,
     /// The loop it belongs to.
     pub key: (usize, usize),
     /// The pc of the loop's back-edge.
@@ -146,6 +156,13 @@ pub struct Engine {
     pub dump: bool,
     traces: Vec<TraceEntry>,
     loops: HashMap<(usize, usize), LoopState>,
+    /// Linked loops by hot counter (`(proto, pc, trace + 1)`, 0 when empty): the hook's
+    /// fast path, taken at every back-edge of a linked loop.
+    linked: [(usize, usize, usize); 64],
+    /// Deferrals so far of each loop found hot near its end.
+    deferred: HashMap<(usize, usize), u8>,
+    /// Attempts at recording (successful or not) since the engine started.
+    pub recordings: u64,
     state: Box<ExitState>,
     mem: Option<Box<dyn CodeMemory>>,
     region: Option<(CodeRegion, usize)>,
@@ -177,6 +194,9 @@ impl Engine {
             dump: false,
             traces: Vec::new(),
             loops: HashMap::new(),
+            linked: [(0, 0, 0); 64],
+            deferred: HashMap::new(),
+            recordings: 0,
             state: Box::default(),
             mem: None,
             region: None,
@@ -210,6 +230,48 @@ impl Engine {
     pub fn flush(&mut self) {
         self.traces.clear();
         self.loops.clear();
+        self.linked = [(0, 0, 0); 64];
+        self.deferred.clear();
+    }
+
+    /// Deferral rule: a numeric `for` loop whose counter ran out with fewer than
+    /// `hotloop` iterations left to run (the last ones of a loop run once, or a short
+    /// inner loop) would pay for a compilation with almost nothing to gain in this run:
+    /// the engine waits for the counter to run out again, up to [`MAX_DEFERRALS`]
+    /// times, so a loop that is not entered again is never compiled, and a short loop
+    /// entered again and again is compiled a little later. True when the attempt waits.
+    fn defer(&mut self, vm: &mut Vm, proto: *mut Proto, key: (usize, usize), edge: usize) -> bool {
+        // SAFETY: `proto` is the running function's prototype.
+        let Some(&i) = (unsafe { &*proto }).code.get(edge) else {
+            return false;
+        };
+        if i.op() != crate::bytecode::Op::FORLOOP {
+            return false;
+        }
+        let Some((_, base, avail)) = frame(vm) else {
+            return false;
+        };
+        let a = i.a() as usize;
+        if a + 2 >= avail {
+            return false;
+        }
+        // SAFETY: `base..base + avail` are the frame's registers.
+        let (idx, limit, step) = unsafe { (*base.add(a), *base.add(a + 1), *base.add(a + 2)) };
+        let (Some(idx), Some(limit), Some(step)) = (idx.as_num(), limit.as_num(), step.as_num())
+        else {
+            return false;
+        };
+        let left = (limit - idx) / step; // iterations after the one about to run
+        let near_end = left < self.params.hotloop as f64;
+        if !near_end {
+            return false;
+        }
+        let n = self.deferred.entry(key).or_insert(0);
+        if *n >= MAX_DEFERRALS {
+            return false;
+        }
+        *n += 1;
+        true
     }
 
     fn say(&mut self, line: &str) {
@@ -317,8 +379,17 @@ fn on_hot(vm: &mut Vm, e: &mut Engine, proto: *mut Proto, pc: usize, edge: usize
         return None;
     }
     let key = (proto as usize, pc);
+    let slot = crate::vm::hot_index(proto, pc);
+    if let (p, lpc, n @ 1..) = e.linked[slot] {
+        if (p, lpc) == key {
+            let r = enter(vm, e, n - 1);
+            set_counter(vm, proto, pc, 1);
+            return r;
+        }
+    }
     let prior = match e.loops.get(&key).copied() {
         Some(LoopState::Linked(n)) => {
+            e.linked[slot] = (key.0, key.1, n + 1);
             let r = enter(vm, e, n);
             // Enter again at the next back-edge.
             set_counter(vm, proto, pc, 1);
@@ -334,6 +405,9 @@ fn on_hot(vm: &mut Vm, e: &mut Engine, proto: *mut Proto, pc: usize, edge: usize
         Some(p @ LoopState::Penalized { .. }) => Some(p),
         None => None,
     };
+    if e.defer(vm, proto, key, edge) {
+        return None;
+    }
     // SAFETY: `proto` is the running function's prototype.
     let loc = if e.verbose || e.dump {
         location(unsafe { &*proto }, pc)
@@ -346,6 +420,7 @@ fn on_hot(vm: &mut Vm, e: &mut Engine, proto: *mut Proto, pc: usize, edge: usize
             let runnable = e.traces[n].entry.is_some();
             if runnable {
                 e.loops.insert(key, LoopState::Linked(n));
+                e.linked[slot] = (key.0, key.1, n + 1);
                 let r = enter(vm, e, n);
                 set_counter(vm, proto, pc, 1);
                 r
@@ -391,6 +466,7 @@ fn compile(
     edge: usize,
     loc: &str,
 ) -> Result<usize, Abort> {
+    e.recordings += 1;
     let number = e.traces.len() + 1;
     if number > e.params.maxtrace as usize {
         return Err(Abort::Emit("too many traces".into()));
@@ -497,6 +573,7 @@ fn compile(
         total_entries: 0,
         entries: 0,
         early_exits: 0,
+        steps: 0,
         key: (proto as usize, pc),
         edge,
         prior: None,
@@ -581,6 +658,7 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
     // arguments, reads and writes only the frame's registers below `nslots` (checked
     // above to be inside the stack) and the exit state, and returns the exit number.
     e.state.steps = vm.steps_left;
+    let steps_before = vm.steps_left;
     let exitno = unsafe {
         let f: extern "C" fn(*mut Value, *mut ExitState) -> u64 = core::mem::transmute(entry);
         f(base, &mut *e.state)
@@ -593,15 +671,20 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
     let pc = unsafe { exit::restore(plan, &e.state, base) };
     tr.entries += 1;
     tr.total_entries += 1;
+    tr.steps = tr
+        .steps
+        .saturating_add(steps_before.saturating_sub(vm.steps_left));
     if exitno < tr.first_body_snap {
         tr.early_exits += 1;
     }
     if tr.entries >= EARLY_EXIT_SAMPLE {
-        let bad = tr.early_exits * 2 > tr.entries;
+        let early = tr.early_exits * 2 > tr.entries;
+        let short = tr.steps < MIN_STEPS_PER_ENTRY * tr.entries as i64;
         let (num, key) = (tr.number, tr.key);
         tr.entries = 0;
         tr.early_exits = 0;
-        if bad {
+        tr.steps = 0;
+        if early || short {
             // Unlink: the interpreter does better without this trace. The loop's
             // earlier failures still count, so a loop that keeps compiling to such
             // traces ends blacklisted.
@@ -610,8 +693,17 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
                 Some(p) => e.loops.insert(key, p),
                 None => e.loops.remove(&key),
             };
+            let slot = crate::vm::hot_index(key.0 as *const Proto, key.1);
+            if e.linked[slot].2 == num {
+                e.linked[slot] = (0, 0, 0);
+            }
+            let why = if early {
+                "exits early"
+            } else {
+                "too little work per entry"
+            };
             if e.verbose {
-                e.say(&format!("[TRACE {num:3} unlinked: exits early]\n"));
+                e.say(&format!("[TRACE {num:3} unlinked: {why}]\n"));
             }
             if let Some(wait) = e.penalize(key, edge, Failure::early_exits()) {
                 set_counter(vm, key.0 as *mut Proto, key.1, wait);
