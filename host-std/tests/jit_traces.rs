@@ -321,3 +321,27 @@ fn budgeted_trace_runs_to_completion() {
         assert_eq!(jit_steps, steps);
     }
 }
+
+/// A trace whose loop runs only an iteration or two per entry costs more to enter and
+/// leave than it saves: it is unlinked (the loop penalized, then blacklisted), so the
+/// trace is entered only a few samples' worth of times; results stay exact.
+#[test]
+fn short_trip_trace_is_unlinked() {
+    let src = b"local s = 0\n\
+        for j = 1, 2000 do\n\
+          for i = 1, 3 do s = s + i end\n\
+        end\n\
+        print(s)\n";
+    let (out, _, entered) = run_src(
+        src,
+        "=short",
+        "jit.opt.start('hotloop=1') require('jit.v').start()",
+    );
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.ends_with("12000\n"), "{out}");
+    if cfg!(target_arch = "aarch64") {
+        assert!(out.contains("unlinked: too little work per entry"), "{out}");
+        let most = 4 * engine::EARLY_EXIT_SAMPLE as u64;
+        assert!(entered <= most, "{entered} entries\n{out}");
+    }
+}

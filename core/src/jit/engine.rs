@@ -736,3 +736,159 @@ pub fn set_enabled(vm: &mut Vm, on: bool) {
 pub fn set_code_memory(vm: &mut Vm, mem: Box<dyn CodeMemory>) {
     engine(vm).set_code_memory(mem);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytecode::Op;
+    use crate::vm::hot;
+
+    /// A VM with its libraries and the JIT woken with `opts` (`jit.opt.start` arguments).
+    fn vm_with(opts: &str) -> Vm {
+        let mut vm = Vm::new();
+        crate::stdlib::open_libs(&mut vm).unwrap();
+        vm.set_output(Box::new(|_| {}));
+        if !opts.is_empty() {
+            run(&mut vm, &format!("jit.opt.start({opts})"));
+        }
+        vm
+    }
+
+    /// Loads and runs `src`; returns the main function's prototype.
+    fn run(vm: &mut Vm, src: &str) -> *mut Proto {
+        let f = vm.load(src.as_bytes(), "=t").unwrap();
+        vm.call(f, &[], None).unwrap();
+        // SAFETY: `f` is a Lua function, alive while the test holds `vm` (its value is
+        // not collected: the tests below allocate too little to trigger a collection).
+        unsafe { (*f.ptr::<LuaFunction>()).proto }
+    }
+
+    fn recordings(vm: &Vm) -> u64 {
+        vm.jit.as_ref().map_or(0, |e| e.recordings)
+    }
+
+    /// The pc of the first instruction with opcode `op` in `proto`.
+    fn first(proto: *mut Proto, op: Op) -> usize {
+        // SAFETY: a live prototype (see `run`).
+        let code = unsafe { &(*proto).code };
+        code.iter().position(|i| i.op() == op).unwrap()
+    }
+
+    /// A loop whose every recording fails (here: `maxrecord=1`, any body is too long)
+    /// is blacklisted after `MAX_SAME_ABORTS` attempts failing for the same reason; its
+    /// back-edge is then marked and never counted again: running it again records
+    /// nothing, and the loop still computes the same.
+    #[test]
+    fn blacklisted_loop_is_marked_and_never_recorded_again() {
+        let mut vm = vm_with("'hotloop=1', 'maxrecord=1'");
+        let src = "s = 0 for i = 1, 500 do s = s + i end";
+        let p = run(&mut vm, src);
+        assert_eq!(recordings(&vm), MAX_SAME_ABORTS as u64);
+        let edge = first(p, Op::FORLOOP);
+        // SAFETY: a live prototype.
+        assert!(hot::is_marked(unsafe { &*p }, edge));
+        let start = first(p, Op::FORPREP) + 1;
+        let e = vm.jit.as_ref().unwrap();
+        assert_eq!(e.loop_state(p, start), Some(LoopState::Blacklisted));
+        let p2 = run(&mut vm, "local t = 0 for i = 1, 300 do t = t + 1 end s = t");
+        assert_ne!(p, p2);
+        // A second loop fails and is blacklisted on its own: no more than its attempts.
+        assert_eq!(recordings(&vm), 2 * MAX_SAME_ABORTS as u64);
+    }
+
+    /// Re-running a blacklisted loop (the same prototype) enters the recorder no more.
+    #[test]
+    fn marked_loop_costs_no_recording_when_run_again() {
+        let mut vm = vm_with("'hotloop=1', 'maxrecord=1'");
+        run(
+            &mut vm,
+            "function f(n) local s = 0 for i = 1, n do s = s + i end return s end \
+             assert(f(200) == 20100)",
+        );
+        let n = recordings(&vm);
+        assert_eq!(n, MAX_SAME_ABORTS as u64);
+        // Calls without a loop of their own (an outer loop would be recorded itself).
+        run(&mut vm, &"assert(f(100) == 5050) ".repeat(20));
+        assert_eq!(
+            recordings(&vm),
+            n,
+            "a blacklisted loop entered the recorder"
+        );
+    }
+
+    /// Different failure reasons are each given a chance, up to `MAX_ATTEMPTS`.
+    #[test]
+    fn penalties_back_off_and_blacklist_after_max_attempts() {
+        let mut e = Engine::new();
+        let mut proto_code = [crate::bytecode::Instr::asbx(Op::FORLOOP, 0, -2)];
+        let key = (proto_code.as_mut_ptr() as usize, 0);
+        let reasons = [Abort::LeftLoop, Abort::TooLong, Abort::InnerLoop];
+        let mut last = 0;
+        for (n, why) in reasons.iter().enumerate() {
+            let wait = e.penalize(key, 0, Failure::of(why)).unwrap();
+            assert!(wait > last && wait >= e.params.penaltymin, "{wait}");
+            last = wait;
+            assert!(matches!(
+                e.loop_state(key.0 as *const Proto, 0),
+                Some(LoopState::Penalized { attempts, .. }) if attempts as usize == n + 1
+            ));
+        }
+        // The fourth failure blacklists (this one without a real prototype to mark:
+        // checked through `blacklist` in the tests above).
+        assert_eq!(MAX_ATTEMPTS as usize, reasons.len() + 1);
+    }
+
+    /// The same reason twice in a row blacklists; a different one in between does not.
+    #[test]
+    fn same_reason_twice_in_a_row_blacklists() {
+        let a = Failure::of(&Abort::Nyi("SETTABLE"));
+        let b = Failure::of(&Abort::Nyi("SETTABLE"));
+        assert_eq!(a, b);
+        assert_ne!(a, Failure::of(&Abort::Nyi("SELF")));
+        assert_ne!(a, Failure::of(&Abort::BadType("SETTABLE")));
+        assert_ne!(
+            Failure::of(&Abort::Ir(crate::jit::ir::IrError::TraceTooLong)),
+            Failure::of(&Abort::Ir(crate::jit::ir::IrError::TooManyPhis))
+        );
+    }
+
+    /// With the JIT off the interpreter counts nothing (the counters keep their
+    /// values); `jit.on()` in the middle of a chunk makes the loops after it count and
+    /// record at once.
+    #[test]
+    fn no_counting_with_the_jit_off_and_jit_on_takes_effect_at_once() {
+        let mut vm = Vm::new();
+        crate::stdlib::open_libs(&mut vm).unwrap();
+        set_enabled(&mut vm, false);
+        let before = vm.hotcount;
+        run(&mut vm, "local s = 0 for i = 1, 1000 do s = s + i end");
+        assert_eq!(vm.hotcount, before, "hot counters moved with the JIT off");
+        assert_eq!(recordings(&vm), 0);
+        run(
+            &mut vm,
+            "jit.opt.start('hotloop=5') jit.on() local s = 0 for i = 1, 1000 do s = s + i end",
+        );
+        assert!(recordings(&vm) >= 1);
+    }
+
+    /// A numeric `for` loop found hot in its last iterations (run once) is not recorded;
+    /// one with many iterations left is.
+    #[test]
+    fn loops_hot_near_their_end_are_deferred() {
+        let mut vm = vm_with("'hotloop=56'");
+        run(&mut vm, "local s = 0 for i = 1, 60 do s = s + i end");
+        assert_eq!(
+            recordings(&vm),
+            0,
+            "a loop with 4 iterations left was recorded"
+        );
+        run(&mut vm, "local s = 0 for i = 1, 500 do s = s + i end");
+        assert_eq!(recordings(&vm), 1);
+        // A short loop entered again and again is recorded after `MAX_DEFERRALS`.
+        run(
+            &mut vm,
+            "local s = 0 for j = 1, 100 do for i = 1, 10 do s = s + i end end",
+        );
+        assert!(recordings(&vm) >= 2);
+    }
+}
