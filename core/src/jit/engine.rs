@@ -513,10 +513,9 @@ fn compile(
     let alloc = regalloc::allocate(&trace);
     // The loop's back-edge charges what the interpreter charges for the instruction that
     // closes it (the last one recorded).
-    let step_cost = rec
-        .bytecode
-        .last()
-        .map_or(1, |(_, i)| crate::vm::budget::back_edge_cost(i.sbx()));
+    let step_cost = rec.bytecode.last().map_or(1, |(_, i)| {
+        crate::vm::budget::back_edge_cost(crate::vm::hot::back_sbx(*i))
+    });
     let code = emit::emit(&trace, &alloc, step_cost).map_err(Abort::Emit)?;
     // Keep alive what the trace relies on without keeping anything observable alive:
     // the prototype (its address is the loop's key; its constants are the trace's
