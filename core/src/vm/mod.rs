@@ -51,7 +51,9 @@ pub type OutputHook = Box<dyn FnMut(&[u8])>;
 pub type FileHook = Box<dyn FnMut(Option<&str>) -> Result<Vec<u8>, String>>;
 /// Called when a loop back-edge gets hot (the JIT's entry point), with the loop's start
 /// pc and the back-edge's pc; returns the pc to continue at when it ran a trace (which
-/// left the frame's registers as the interpreter would have them at that pc).
+/// left the frame's registers as the interpreter would have them at that pc). Back-edges
+/// count, and the hook is called, only while the JIT is on (`hot_on`, set by
+/// [`crate::jit::engine::set_enabled`]).
 pub type HotHook = fn(&mut Vm, *mut Proto, usize, usize) -> Option<usize>;
 
 /// The hot counter of the loop of `proto` starting at `pc`.
