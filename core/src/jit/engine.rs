@@ -397,6 +397,22 @@ fn on_hot(vm: &mut Vm, e: &mut Engine, proto: *mut Proto, pc: usize, edge: usize
             return r;
         }
     }
+    on_hot_slow(vm, e, proto, pc, edge)
+}
+
+/// The hook's path for a loop not in the linked-loop cache: looks up its state, then
+/// enters, defers, compiles or penalizes. Out of line, so that entering a linked trace
+/// does not pay for this function's registers.
+#[inline(never)]
+fn on_hot_slow(
+    vm: &mut Vm,
+    e: &mut Engine,
+    proto: *mut Proto,
+    pc: usize,
+    edge: usize,
+) -> Option<usize> {
+    let key = (proto as usize, pc);
+    let slot = crate::vm::hot_index(proto, pc);
     let prior = match e.loops.get(&key).copied() {
         Some(LoopState::Linked(n)) => {
             e.linked[slot] = (key.0, key.1, n + 1);
@@ -627,6 +643,51 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
     if tr.nslots > avail {
         return None;
     }
+    if !tr.rec_assumptions.is_empty() {
+        check_assumptions(vm, &mut e.state, tr, cl, env)?;
+    }
+    // SAFETY: `entry` is the start of a trace emitted for this AArch64 host by `emit`,
+    // installed executable; it follows the C calling convention with two pointer
+    // arguments, reads and writes only the frame's registers below `nslots` (checked
+    // above to be inside the stack) and the exit state, and returns the exit number.
+    e.state.steps = vm.steps_left;
+    let steps_before = vm.steps_left;
+    let exitno = unsafe {
+        let f: extern "C" fn(*mut Value, *mut ExitState) -> u64 = core::mem::transmute(entry);
+        f(base, &mut *e.state)
+    } as usize;
+    // Negative when the budget ran out: the interpreter's charge at the exit pc trips.
+    vm.steps_left = e.state.steps;
+    let tr = &mut e.traces[n];
+    // Stubs exist only for snapshots.
+    let plan = tr.plans.get(exitno)?;
+    // SAFETY: the frame has `nslots` registers (checked above).
+    let pc = unsafe { exit::restore(plan, &e.state, base) };
+    tr.entries += 1;
+    tr.total_entries += 1;
+    tr.steps = tr
+        .steps
+        .saturating_add(steps_before.saturating_sub(vm.steps_left));
+    if exitno < tr.first_body_snap {
+        tr.early_exits += 1;
+    }
+    if tr.entries >= EARLY_EXIT_SAMPLE {
+        judge(vm, e, n);
+    }
+    Some(pc)
+}
+
+/// Checks a trace's entry assumptions (see `record.rs`) and fills its inputs; `None`
+/// when one fails (the trace must not be entered). Out of line: most traces have none,
+/// and the check's registers would weigh on every entry.
+#[inline(never)]
+fn check_assumptions(
+    vm: &Vm,
+    state: &mut ExitState,
+    tr: &TraceEntry,
+    cl: *mut LuaFunction,
+    env: *mut Table,
+) -> Option<()> {
     for a in &tr.rec_assumptions {
         let v = match a.src {
             TableSrc::Env if env != tr.env => return None,
@@ -658,68 +719,51 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
                 if !v.is_num() {
                     return None;
                 }
-                e.state.inputs[i as usize] = v.bits();
+                state.inputs[i as usize] = v.bits();
             }
         }
     }
-    // SAFETY: `entry` is the start of a trace emitted for this AArch64 host by `emit`,
-    // installed executable; it follows the C calling convention with two pointer
-    // arguments, reads and writes only the frame's registers below `nslots` (checked
-    // above to be inside the stack) and the exit state, and returns the exit number.
-    e.state.steps = vm.steps_left;
-    let steps_before = vm.steps_left;
-    let exitno = unsafe {
-        let f: extern "C" fn(*mut Value, *mut ExitState) -> u64 = core::mem::transmute(entry);
-        f(base, &mut *e.state)
-    } as usize;
-    // Negative when the budget ran out: the interpreter's charge at the exit pc trips.
-    vm.steps_left = e.state.steps;
+    Some(())
+}
+
+/// The end of a trace's sample of [`EARLY_EXIT_SAMPLE`] entries: unlinks it (and
+/// penalizes its loop) if it left in its first iteration more often than not, or did
+/// too little work per entry, then starts the next sample.
+#[cold]
+#[inline(never)]
+fn judge(vm: &mut Vm, e: &mut Engine, n: usize) {
     let tr = &mut e.traces[n];
-    let plan = tr.plans.get(exitno)?; // stubs exist only for snapshots
-                                      // SAFETY: the frame has `nslots` registers (checked above).
-    let pc = unsafe { exit::restore(plan, &e.state, base) };
-    tr.entries += 1;
-    tr.total_entries += 1;
-    tr.steps = tr
-        .steps
-        .saturating_add(steps_before.saturating_sub(vm.steps_left));
-    if exitno < tr.first_body_snap {
-        tr.early_exits += 1;
-    }
-    if tr.entries >= EARLY_EXIT_SAMPLE {
-        let early = tr.early_exits * 2 > tr.entries;
-        let short = tr.steps < MIN_STEPS_PER_ENTRY * tr.entries as i64;
-        let (num, key) = (tr.number, tr.key);
-        tr.entries = 0;
-        tr.early_exits = 0;
-        tr.steps = 0;
-        if early || short {
-            // Unlink: the interpreter does better without this trace. The loop's
-            // earlier failures still count, so a loop that keeps compiling to such
-            // traces ends blacklisted.
-            let edge = tr.edge;
-            match tr.prior {
-                Some(p) => e.loops.insert(key, p),
-                None => e.loops.remove(&key),
-            };
-            let slot = crate::vm::hot_index(key.0 as *const Proto, key.1);
-            if e.linked[slot].2 == num {
-                e.linked[slot] = (0, 0, 0);
-            }
-            let why = if early {
-                "exits early"
-            } else {
-                "too little work per entry"
-            };
-            if e.verbose {
-                e.say(&format!("[TRACE {num:3} unlinked: {why}]\n"));
-            }
-            if let Some(wait) = e.penalize(key, edge, Failure::early_exits()) {
-                set_counter(vm, key.0 as *mut Proto, key.1, wait);
-            }
+    let early = tr.early_exits * 2 > tr.entries;
+    let short = tr.steps < MIN_STEPS_PER_ENTRY * tr.entries as i64;
+    let (num, key) = (tr.number, tr.key);
+    tr.entries = 0;
+    tr.early_exits = 0;
+    tr.steps = 0;
+    if early || short {
+        // Unlink: the interpreter does better without this trace. The loop's
+        // earlier failures still count, so a loop that keeps compiling to such
+        // traces ends blacklisted.
+        let edge = tr.edge;
+        match tr.prior {
+            Some(p) => e.loops.insert(key, p),
+            None => e.loops.remove(&key),
+        };
+        let slot = crate::vm::hot_index(key.0 as *const Proto, key.1);
+        if e.linked[slot].2 == num {
+            e.linked[slot] = (0, 0, 0);
+        }
+        let why = if early {
+            "exits early"
+        } else {
+            "too little work per entry"
+        };
+        if e.verbose {
+            e.say(&format!("[TRACE {num:3} unlinked: {why}]\n"));
+        }
+        if let Some(wait) = e.penalize(key, edge, Failure::early_exits()) {
+            set_counter(vm, key.0 as *mut Proto, key.1, wait);
         }
     }
-    Some(pc)
 }
 
 /// The VM's engine, created (dormant: not enabled, no hook) if it has none.
