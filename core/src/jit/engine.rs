@@ -556,6 +556,7 @@ fn compile(
             }
         }
     }
+    vm.roots.extend(rec.guarded_natives.iter().copied());
     let first_body_snap = trace.loop_ref.map_or(trace.snaps.len(), |l| {
         trace.snaps.partition_point(|s| s.r <= l)
     });
@@ -689,6 +690,7 @@ fn check_assumptions(
     env: *mut Table,
 ) -> Option<()> {
     for a in &tr.rec_assumptions {
+        let mut addr = 0u64;
         let v = match a.src {
             TableSrc::Env if env != tr.env => return None,
             // SAFETY: environments are live tables; a `Const` table is checked to be
@@ -709,6 +711,8 @@ fn check_assumptions(
                     return None;
                 }
                 // SAFETY: as above.
+                addr = unsafe { (*uv).v } as u64;
+                // SAFETY: as above.
                 unsafe { *(*uv).v }
             }
         };
@@ -721,6 +725,9 @@ fn check_assumptions(
                 }
                 state.inputs[i as usize] = v.bits();
             }
+            // Where the trace reads and writes an upvalue (fixed while it runs: nothing
+            // closes upvalues or moves the stack inside a trace).
+            Expect::Address(i) => state.inputs[i as usize] = addr,
         }
     }
     Some(())
