@@ -14,10 +14,14 @@
 //!   row for the same reason (a [`Failure`]), it is `Blacklisted`: its back-edge
 //!   instruction is marked ([`crate::vm::hot::NO_HOT`], LuaJIT's `IFORL`) and the
 //!   interpreter never counts it again, so it costs what it costs with the JIT off;
-//! - a linked trace that leaves during its first iteration most of the time, or does
-//!   less than [`MIN_STEPS_PER_ENTRY`] of work per entry on average (judged every
-//!   [`EARLY_EXIT_SAMPLE`] entries), is unlinked and the loop penalized the same way, its
+//! - a linked trace that leaves during its first iteration most of the time (judged every
+//!   [`EARLY_EXIT_SAMPLE`] entries) is unlinked and the loop penalized the same way, its
 //!   earlier failures included: a trace must never make a program slower;
+//! - a numeric `for` loop's trace is not entered when fewer than [`MIN_STEPS_LEFT`] steps
+//!   of the loop are left (its trip count is known at the back-edge): entering and
+//!   leaving would cost more than the interpreter needs for them; a trace skipped at
+//!   most of its back-edges (a loop with short trips) is unlinked like an early-exiting
+//!   one;
 //! - a numeric `for` loop found hot with fewer than `hotloop` iterations left is not
 //!   recorded at once ([`MAX_DEFERRALS`] times at most): compiling the last iterations of
 //!   a loop that never runs again costs more than it saves.
@@ -63,11 +67,11 @@ pub const MAX_ATTEMPTS: u8 = 4;
 pub const MAX_SAME_ABORTS: u8 = 2;
 /// Entries of a trace after which its early-exit ratio and its work per entry are judged.
 pub const EARLY_EXIT_SAMPLE: u32 = 16;
-/// Least average work per entry (steps, about bytecodes, of the loop run inside the trace:
-/// what its back-edges charge the step budget) for a trace to pay for entering it and
-/// restoring the VM at its exit (a few hundred machine instructions, about the
-/// interpreter's cost of this many bytecodes).
-pub const MIN_STEPS_PER_ENTRY: i64 = 3;
+/// Least work left (steps, about bytecodes: iterations left times the loop's length) for
+/// the trace of a numeric `for` loop to be entered: entering a trace and restoring the
+/// VM at its exit cost a few hundred machine instructions, what the interpreter spends
+/// on about this many bytecodes.
+pub const MIN_STEPS_LEFT: f64 = 12.0;
 /// Times a numeric `for` loop found hot near its end waits for another `hotloop`
 /// back-edges before it is recorded anyway (see [`Engine`]'s deferral rule).
 pub const MAX_DEFERRALS: u8 = 2;
@@ -144,8 +148,12 @@ pub struct TraceEntry {
     pub entries: u32,
     /// Exits from the first iteration.
     pub early_exits: u32,
-    /// Steps the trace charged in the current sample (its work).
-    pub steps: i64,
+    /// Back-edges in the current sample where the trace was not entered (too few
+    /// iterations left).
+    pub skips: u32,
+    /// For a numeric `for` loop, its control register (`FORLOOP A`) and its length in
+    /// steps: entry checks the iterations left.
+    pub for_loop: Option<(u32, f64)>,
     /// The loop it belongs to.
     pub key: (usize, usize),
     /// The pc of the loop's back-edge.
@@ -580,6 +588,11 @@ fn compile(
         e.say(&format!("[TRACE {number:3} {loc} loop]\n"));
     }
     let plans = exit::plans(&trace, &alloc);
+    // SAFETY: `proto` is the running function's prototype.
+    let for_loop = match unsafe { &*proto }.code.get(edge) {
+        Some(i) if i.op() == crate::bytecode::Op::FORLOOP => Some((i.a(), step_cost as f64)),
+        _ => None,
+    };
     let nslots = trace
         .snaps
         .iter()
@@ -599,7 +612,8 @@ fn compile(
         total_entries: 0,
         entries: 0,
         early_exits: 0,
-        steps: 0,
+        skips: 0,
+        for_loop,
         key: (proto as usize, pc),
         edge,
         prior: None,
@@ -644,6 +658,16 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
     if tr.nslots > avail {
         return None;
     }
+    if let Some((a, len)) = tr.for_loop {
+        if few_steps_left(base, avail, a as usize, len) {
+            let tr = &mut e.traces[n];
+            tr.skips += 1;
+            if tr.skips + tr.entries >= EARLY_EXIT_SAMPLE {
+                judge(vm, e, n);
+            }
+            return None;
+        }
+    }
     if !tr.rec_assumptions.is_empty() {
         check_assumptions(vm, &mut e.state, tr, cl, env)?;
     }
@@ -652,7 +676,6 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
     // arguments, reads and writes only the frame's registers below `nslots` (checked
     // above to be inside the stack) and the exit state, and returns the exit number.
     e.state.steps = vm.steps_left;
-    let steps_before = vm.steps_left;
     let exitno = unsafe {
         let f: extern "C" fn(*mut Value, *mut ExitState) -> u64 = core::mem::transmute(entry);
         f(base, &mut *e.state)
@@ -666,16 +689,30 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
     let pc = unsafe { exit::restore(plan, &e.state, base) };
     tr.entries += 1;
     tr.total_entries += 1;
-    tr.steps = tr
-        .steps
-        .saturating_add(steps_before.saturating_sub(vm.steps_left));
     if exitno < tr.first_body_snap {
         tr.early_exits += 1;
     }
-    if tr.entries >= EARLY_EXIT_SAMPLE {
+    if tr.entries + tr.skips >= EARLY_EXIT_SAMPLE {
         judge(vm, e, n);
     }
     Some(pc)
+}
+
+/// True when the numeric `for` loop controlled by register `a` of the frame at `base` (of
+/// `avail` registers) has less than [`MIN_STEPS_LEFT`] steps left, `len` steps per
+/// iteration.
+fn few_steps_left(base: *mut Value, avail: usize, a: usize, len: f64) -> bool {
+    if a + 2 >= avail {
+        return false;
+    }
+    // SAFETY: `base..base + avail` are the frame's registers.
+    let (idx, limit, step) = unsafe { (*base.add(a), *base.add(a + 1), *base.add(a + 2)) };
+    let (Some(idx), Some(limit), Some(step)) = (idx.as_num(), limit.as_num(), step.as_num()) else {
+        return false;
+    };
+    // Iterations after the one about to run, which the trace runs too.
+    let left = (limit - idx) / step + 1.0;
+    left * len < MIN_STEPS_LEFT
 }
 
 /// Checks a trace's entry assumptions (see `record.rs`) and fills its inputs; `None`
@@ -733,19 +770,19 @@ fn check_assumptions(
     Some(())
 }
 
-/// The end of a trace's sample of [`EARLY_EXIT_SAMPLE`] entries: unlinks it (and
-/// penalizes its loop) if it left in its first iteration more often than not, or did
-/// too little work per entry, then starts the next sample.
+/// The end of a trace's sample of [`EARLY_EXIT_SAMPLE`] entries and skips: unlinks it
+/// (and penalizes its loop) if it left in its first iteration more often than not, or
+/// was skipped more often than entered (short trips), then starts the next sample.
 #[cold]
 #[inline(never)]
 fn judge(vm: &mut Vm, e: &mut Engine, n: usize) {
     let tr = &mut e.traces[n];
     let early = tr.early_exits * 2 > tr.entries;
-    let short = tr.steps < MIN_STEPS_PER_ENTRY * tr.entries as i64;
+    let short = tr.skips * 2 > tr.entries + tr.skips;
     let (num, key) = (tr.number, tr.key);
     tr.entries = 0;
     tr.early_exits = 0;
-    tr.steps = 0;
+    tr.skips = 0;
     if early || short {
         // Unlink: the interpreter does better without this trace. The loop's
         // earlier failures still count, so a loop that keeps compiling to such
@@ -759,11 +796,7 @@ fn judge(vm: &mut Vm, e: &mut Engine, n: usize) {
         if e.linked[slot].2 == num {
             e.linked[slot] = (0, 0, 0);
         }
-        let why = if early {
-            "exits early"
-        } else {
-            "too little work per entry"
-        };
+        let why = if early { "exits early" } else { "short trips" };
         if e.verbose {
             e.say(&format!("[TRACE {num:3} unlinked: {why}]\n"));
         }
