@@ -475,6 +475,9 @@ impl Vm {
     }
 
     /// `rawget(t, i)` with an integer key; `t` must be a table.
+    // `#[inline]`: the table library's hot paths call it; without the hint whether it is
+    // inlined depends on how unrelated changes split the crate into codegen units.
+    #[inline]
     pub fn raw_geti(&self, t: Value, i: i64) -> Value {
         debug_assert!(t.is_table());
         // SAFETY: as in `raw_get`.
