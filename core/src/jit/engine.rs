@@ -37,8 +37,9 @@
 //!
 //! Invariants: machine code only ever runs on AArch64 hosts with executable memory
 //! installed ([`Engine::set_code_memory`]); elsewhere traces are recorded, compiled and
-//! dumped, and the loop is parked (marked like a blacklisted one). Entering a trace first checks its
-//! entry assumptions (see `record.rs`); if one fails the trace is not entered. Every GC
+//! dumped, and the loop is parked (marked like a blacklisted one). Entering a trace
+//! first checks its entry assumptions (see `record.rs`); if one fails the trace is not
+//! entered. Every GC
 //! object a trace depends on (its closure, its constants, the tables of its assumptions)
 //! is kept alive in `Vm::roots` for as long as the engine lives.
 
