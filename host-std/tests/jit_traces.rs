@@ -426,3 +426,28 @@ fn mandelbrot_back_edges_move_at_most_one_register() {
         assert!(!spilled, "{path}: no value is spilled\n{out}");
     }
 }
+
+/// A trace whose loop has only an iteration or two left at its back-edges would cost
+/// more to enter and leave than it saves: it is not entered then, and a trace skipped
+/// at most back-edges is unlinked (the loop penalized, then blacklisted); results stay
+/// exact.
+#[test]
+fn short_trip_trace_is_unlinked() {
+    let src = b"local s = 0\n\
+        for j = 1, 2000 do\n\
+          for i = 1, 3 do s = s + i end\n\
+        end\n\
+        print(s)\n";
+    let (out, _, entered) = run_src(
+        src,
+        "=short",
+        "jit.opt.start('hotloop=1') require('jit.v').start()",
+    );
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.ends_with("12000\n"), "{out}");
+    if cfg!(target_arch = "aarch64") {
+        assert!(out.contains("unlinked: short trips"), "{out}");
+        let most = 4 * engine::EARLY_EXIT_SAMPLE as u64;
+        assert!(entered <= most, "{entered} entries\n{out}");
+    }
+}
