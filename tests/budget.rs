@@ -237,3 +237,31 @@ fn soft_memory_error_is_catchable() {
     .unwrap();
     assert_eq!(text(&out), "false\tnot enough memory\n".repeat(3));
 }
+
+/// Pattern matching charges one step per character test, so a pathological match (here
+/// quadratic: every start position scans the rest of the subject) is stopped too, hard
+/// or soft, in every pattern function.
+#[test]
+fn pathological_patterns() {
+    for f in [
+        "local r = s:match('.-b')",
+        "local r = s:find('.-b')",
+        "local r = s:gsub('.-b', 'x')",
+        "local r = s:gsub('.-b', function() end)",
+        "for m in s:gmatch('.-b') do end",
+    ] {
+        let src = format!("local s = string.rep('a', 20000) {f}");
+        stopped(&src, false);
+        stopped(
+            &format!("pcall(function() {src} end) while true do end"),
+            true,
+        );
+    }
+    // Under the budget, ordinary matching works and is charged.
+    let (mut lua, out) = lua_with_output();
+    lua.set_step_budget(Some(1_000_000));
+    lua.exec(b"print(('hello world'):gsub('o', '0'))", "=ok")
+        .unwrap();
+    assert_eq!(text(&out), "hell0 w0rld\t2\n");
+    assert!(lua.steps_used() > 11, "{}", lua.steps_used());
+}

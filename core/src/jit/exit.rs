@@ -117,6 +117,8 @@ fn box_bits(ty: IrType, bits: u64) -> Value {
 pub enum Source {
     /// A constant, already boxed.
     Value(Value),
+    /// A number in `fpr[n]` (the common case, restored without dispatching on a type).
+    FprNum(u8),
     /// `gpr[n]` boxed by type.
     Gpr(u8, IrType),
     /// `fpr[n]` boxed by type.
@@ -149,6 +151,9 @@ pub fn plans(t: &Trace, a: &Allocation) -> Vec<RestorePlan> {
                     let ty = t.ty(e.r);
                     let src = match loc {
                         SnapLoc::Const(k) => Source::Value(const_value(t, k)),
+                        SnapLoc::Reg(r) if r.is_fp() && ty == IrType::NUM => {
+                            Source::FprNum(r.num())
+                        }
                         SnapLoc::Reg(r) if r.is_fp() => Source::Fpr(r.num(), ty),
                         SnapLoc::Reg(r) => Source::Gpr(r.num(), ty),
                         SnapLoc::Spill(sp) => Source::Spill(sp, ty),
@@ -171,9 +176,10 @@ pub fn plans(t: &Trace, a: &Allocation) -> Vec<RestorePlan> {
 pub unsafe fn restore(plan: &RestorePlan, st: &ExitState, base: *mut Value) -> usize {
     for &(slot, src) in &plan.slots {
         let v = match src {
+            Source::FprNum(n) => Value::num(f64::from_bits(st.fpr[n as usize & 31])),
             Source::Value(v) => v,
-            Source::Gpr(n, ty) => box_bits(ty, st.gpr[n as usize]),
-            Source::Fpr(n, ty) => box_bits(ty, st.fpr[n as usize]),
+            Source::Gpr(n, ty) => box_bits(ty, st.gpr[n as usize & 31]),
+            Source::Fpr(n, ty) => box_bits(ty, st.fpr[n as usize & 31]),
             Source::Spill(n, ty) => box_bits(ty, st.spill[n as usize]),
         };
         // SAFETY: the caller guarantees the frame's slots are writable.

@@ -15,9 +15,11 @@
 //!   more than [`MAX_DEPTH`] (LuaJIT's `LJ_MAX_XLEVEL`, 200) is the error "pattern too
 //!   complex", at the same inputs as LuaJIT. Tail positions loop instead of recursing, so
 //!   the native stack holds at most a few hundred small frames whatever the input.
-//! - Time: backtracking is exponential in the worst case, as in every Lua. An embedder
-//!   can bound it with [`Matcher::set_budget`] (single-character tests allowed per
-//!   top-level attempt); the default is unbounded, matching LuaJIT.
+//! - Time: backtracking is exponential in the worst case, as in every Lua. The work of a
+//!   matcher can be bounded with [`Matcher::set_budget`] (single-character tests allowed
+//!   over all its attempts; past it, [`PatternError::BudgetExhausted`]); the string
+//!   library gives it what is left of the VM's step budget and charges what was used, so
+//!   a step budget also stops a pathological match. Unbounded by default, as LuaJIT.
 //! - Capture positions are byte offsets into the subject; turning them into Lua strings
 //!   and numbers is the VM binding's job ([`Capture`]).
 
@@ -51,8 +53,10 @@ pub enum PatternError {
     UnfinishedCapture,
     /// More than [`MAX_CAPTURES`] captures.
     TooManyCaptures,
-    /// Recursion deeper than [`MAX_DEPTH`], or the time budget ran out.
+    /// Recursion deeper than [`MAX_DEPTH`].
     TooComplex,
+    /// The matcher's work budget ([`Matcher::set_budget`]) ran out.
+    BudgetExhausted,
 }
 
 impl PatternError {
@@ -68,6 +72,7 @@ impl PatternError {
             PatternError::UnfinishedCapture => "unfinished capture",
             PatternError::TooManyCaptures => "too many captures",
             PatternError::TooComplex => "pattern too complex",
+            PatternError::BudgetExhausted => crate::vm::budget::BUDGET_MESSAGE,
         }
     }
 }
@@ -225,10 +230,17 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    /// Bound the work of each attempt to `steps` single-character tests; when they
-    /// run out the attempt fails with "pattern too complex". `None`: unbounded.
+    /// Bound the work of this matcher's later attempts, all together, to `steps`
+    /// single-character tests; when they run out the attempt fails with
+    /// [`PatternError::BudgetExhausted`]. `None`: unbounded.
     pub fn set_budget(&mut self, steps: Option<u64>) {
         self.budget = steps;
+        self.steps_left = steps.unwrap_or(u64::MAX);
+    }
+
+    /// Single-character tests done since the budget was set (0 without a budget).
+    pub fn steps_used(&self) -> u64 {
+        self.budget.map_or(0, |b| b - self.steps_left)
     }
 
     /// The subject.
@@ -241,7 +253,6 @@ impl<'a> Matcher<'a> {
     pub fn attempt(&mut self, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
         self.level = 0;
         self.depth = 0;
-        self.steps_left = self.budget.unwrap_or(u64::MAX);
         self.do_match(s, p)
     }
 
@@ -261,7 +272,8 @@ impl<'a> Matcher<'a> {
     fn charge(&mut self, n: u64) -> Result<(), PatternError> {
         if self.budget.is_some() {
             if self.steps_left < n {
-                return Err(PatternError::TooComplex);
+                self.steps_left = 0;
+                return Err(PatternError::BudgetExhausted);
             }
             self.steps_left -= n;
         }
@@ -846,9 +858,17 @@ mod tests {
         let s = "a".repeat(200);
         let mut m = Matcher::new(s.as_bytes(), b".-.-.-.-b");
         m.set_budget(Some(100_000));
-        assert_eq!(m.attempt(0, 0), Err(PatternError::TooComplex));
-        m.set_budget(None);
+        assert_eq!(m.attempt(0, 0), Err(PatternError::BudgetExhausted));
+        assert_eq!(m.steps_used(), 100_000);
+        // The budget spans attempts: quadratic work over many start positions runs out.
+        let long = "a".repeat(3000);
+        let mut m = Matcher::new(long.as_bytes(), b".-b");
+        m.set_budget(Some(1_000_000));
+        let r = (0..3000).try_for_each(|s| m.attempt(s, 0).map(|_| ()));
+        assert_eq!(r, Err(PatternError::BudgetExhausted));
         let mut m = Matcher::new(b"aab", b".-.-b");
+        m.set_budget(Some(1000));
         assert_eq!(m.attempt(0, 0), Ok(Some(3)));
+        assert!(m.steps_used() > 0 && m.steps_used() < 100);
     }
 }

@@ -29,7 +29,7 @@ use super::pattern::{Capture, Captures, Matcher};
 use super::strformat::{format, FormatArgs};
 use super::strsearch::{
     find, gmatch_next, gsub, invalid_replacement, str_match as str_match_engine, Replacer,
-    StrReplacer,
+    StrReplacer, Work,
 };
 use crate::value::{LuaType, Value};
 use crate::vm::{LuaError, NativeFn, Vm};
@@ -366,12 +366,38 @@ fn capture_value(vm: &mut Vm, s: &[u8], c: &Capture) -> Result<Value, LuaError> 
     }
 }
 
+/// Pattern work allowed: what is left of the step budget (one step per character test).
+fn pattern_work(vm: &Vm) -> Work {
+    Work {
+        budget: vm.steps_remaining(),
+        used: 0,
+    }
+}
+
+/// Charges pattern work to the step budget; when the matcher ran out of it, charges one
+/// step more than was left, which raises the budget's error (latched if hard) instead of
+/// whatever error the matcher reported.
+fn charge_work(vm: &mut Vm, w: &Work) -> Result<(), LuaError> {
+    let Some(b) = w.budget else {
+        return Ok(());
+    };
+    let cost = if w.used >= b {
+        b.saturating_add(1)
+    } else {
+        w.used
+    };
+    vm.charge(i64::try_from(cost).unwrap_or(i64::MAX))
+}
+
 fn str_find(vm: &mut Vm) -> Result<usize, LuaError> {
     let s = bind::check_bytes(vm, 1)?;
     let p = bind::check_bytes(vm, 2)?;
     let init = bind::opt_int(vm, 3, 1)?;
     let plain = vm.arg(4).is_truthy();
-    match find(s, p, init, plain).map_err(|e| bind::lib_error(vm, e.into()))? {
+    let mut w = pattern_work(vm);
+    let r = find(s, p, init, plain, &mut w);
+    charge_work(vm, &w)?;
+    match r.map_err(|e| bind::lib_error(vm, e.into()))? {
         None => vm.ret1(Value::NIL),
         Some(f) => {
             vm.push(Value::num(f.start as f64))?;
@@ -385,7 +411,10 @@ fn str_match(vm: &mut Vm) -> Result<usize, LuaError> {
     let s = bind::check_bytes(vm, 1)?;
     let p = bind::check_bytes(vm, 2)?;
     let init = bind::opt_int(vm, 3, 1)?;
-    match str_match_engine(s, p, init).map_err(|e| bind::lib_error(vm, e.into()))? {
+    let mut w = pattern_work(vm);
+    let r = str_match_engine(s, p, init, &mut w);
+    charge_work(vm, &w)?;
+    match r.map_err(|e| bind::lib_error(vm, e.into()))? {
         None => vm.ret1(Value::NIL),
         Some(caps) => push_captures(vm, s, &caps),
     }
@@ -403,7 +432,10 @@ fn gmatch_aux(vm: &mut Vm) -> Result<usize, LuaError> {
     let (sv, pv) = (vm.upvalue(0), vm.upvalue(1));
     let (s, p) = (vm.str_bytes(sv), vm.str_bytes(pv));
     let mut pos = vm.upvalue(2).as_num().unwrap_or(0.0) as usize;
-    let r = gmatch_next(s, p, &mut pos).map_err(|e| bind::lib_error(vm, e.into()))?;
+    let mut w = pattern_work(vm);
+    let r = gmatch_next(s, p, &mut pos, &mut w);
+    charge_work(vm, &w)?;
+    let r = r.map_err(|e| bind::lib_error(vm, e.into()))?;
     vm.set_upvalue(2, Value::num(pos as f64));
     match r {
         None => Ok(0),
@@ -475,14 +507,20 @@ fn str_gsub(vm: &mut Vm) -> Result<usize, LuaError> {
     let max_len = result_budget(vm);
     let (out, n) = if repl.is_str() || repl.is_num() {
         let r = bind::check_bytes(vm, 3)?;
-        gsub(s, p, &mut StrReplacer(r), max_n, max_len).map_err(|e| bind::lib_error(vm, e))?
+        let mut w = pattern_work(vm);
+        let r = gsub(s, p, &mut StrReplacer(r), max_n, max_len, &mut w);
+        charge_work(vm, &w)?;
+        r.map_err(|e| bind::lib_error(vm, e))?
     } else if repl.is_table() || repl.is_func() {
+        let mut w = pattern_work(vm);
         let mut r = LuaReplacer {
             vm: &mut *vm,
             repl,
             is_table: repl.is_table(),
         };
-        gsub(s, p, &mut r, max_n, max_len).map_err(|e| e.raise(vm))?
+        let r = gsub(s, p, &mut r, max_n, max_len, &mut w);
+        charge_work(vm, &w)?;
+        r.map_err(|e| e.raise(vm))?
     } else {
         return Err(vm.arg_error(3, "string/function/table expected"));
     };

@@ -20,6 +20,34 @@ use alloc::vec::Vec;
 use super::error::LibError;
 use super::pattern::{has_specials, Capture, Captures, Matcher, PatternError};
 
+/// The work a pattern function may do (single-character tests), and what it did: the
+/// string library fills `budget` from the VM's step budget and charges `used` back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Tests allowed (`None`: unbounded).
+    pub budget: Option<u64>,
+    /// Tests done (counted only under a budget).
+    pub used: u64,
+}
+
+impl Work {
+    /// No bound.
+    pub const UNBOUNDED: Work = Work {
+        budget: None,
+        used: 0,
+    };
+
+    fn matcher<'a>(&self, s: &'a [u8], pat: &'a [u8]) -> Matcher<'a> {
+        let mut m = Matcher::new(s, pat);
+        m.set_budget(self.budget);
+        m
+    }
+
+    fn account(&mut self, m: &Matcher<'_>) {
+        self.used += m.steps_used();
+    }
+}
+
 /// Where `find`/`match` start, as a 0-based offset: `init` is 1-based, negative counts
 /// from the end, and the result is clamped to `[0, len]` (LuaJIT's `str_find_aux`).
 pub fn start_offset(len: usize, init: i32) -> usize {
@@ -91,7 +119,13 @@ fn search(
 }
 
 /// `string.find(s, pat, init, plain)`.
-pub fn find(s: &[u8], pat: &[u8], init: i32, plain: bool) -> Result<Option<Found>, PatternError> {
+pub fn find(
+    s: &[u8],
+    pat: &[u8],
+    init: i32,
+    plain: bool,
+    work: &mut Work,
+) -> Result<Option<Found>, PatternError> {
     let st = start_offset(s.len(), init);
     if plain || !has_specials(pat) {
         return Ok(find_plain(&s[st..], pat).map(|i| Found {
@@ -100,8 +134,10 @@ pub fn find(s: &[u8], pat: &[u8], init: i32, plain: bool) -> Result<Option<Found
             captures: Captures::empty(),
         }));
     }
-    let mut m = Matcher::new(s, pat);
-    match search(&mut m, pat, st)? {
+    let mut m = work.matcher(s, pat);
+    let r = search(&mut m, pat, st);
+    work.account(&m);
+    match r? {
         Some((b, e)) => Ok(Some(Found {
             start: b + 1,
             end: e,
@@ -112,10 +148,17 @@ pub fn find(s: &[u8], pat: &[u8], init: i32, plain: bool) -> Result<Option<Found
 }
 
 /// `string.match(s, pat, init)`: the captures (the whole match if the pattern has none).
-pub fn str_match(s: &[u8], pat: &[u8], init: i32) -> Result<Option<Captures>, PatternError> {
+pub fn str_match(
+    s: &[u8],
+    pat: &[u8],
+    init: i32,
+    work: &mut Work,
+) -> Result<Option<Captures>, PatternError> {
     let st = start_offset(s.len(), init);
-    let mut m = Matcher::new(s, pat);
-    match search(&mut m, pat, st)? {
+    let mut m = work.matcher(s, pat);
+    let r = search(&mut m, pat, st);
+    work.account(&m);
+    match r? {
         Some((b, e)) => Ok(Some(m.captures(Some((b, e)))?)),
         None => Ok(None),
     }
@@ -128,10 +171,18 @@ pub fn gmatch_next(
     s: &[u8],
     pat: &[u8],
     pos: &mut usize,
+    work: &mut Work,
 ) -> Result<Option<Captures>, PatternError> {
-    let mut m = Matcher::new(s, pat);
+    let mut m = work.matcher(s, pat);
+    let r = gmatch_search(&mut m, pos);
+    work.account(&m);
+    r
+}
+
+fn gmatch_search(m: &mut Matcher<'_>, pos: &mut usize) -> Result<Option<Captures>, PatternError> {
+    let len = m.subject().len();
     let mut src = *pos;
-    while src <= s.len() {
+    while src <= len {
         if let Some(e) = m.attempt(src, 0)? {
             // Ensure progress after an empty match.
             *pos = if e == src { e + 1 } else { e };
@@ -139,7 +190,7 @@ pub fn gmatch_next(
         }
         src += 1;
     }
-    *pos = s.len() + 1;
+    *pos = len + 1;
     Ok(None)
 }
 
@@ -233,7 +284,22 @@ pub fn gsub<R: Replacer>(
     repl: &mut R,
     max_n: Option<i32>,
     max_len: usize,
+    work: &mut Work,
 ) -> Result<(Vec<u8>, usize), R::Error> {
+    let mut m = work.matcher(s, pat);
+    let r = gsub_with(&mut m, pat, repl, max_n, max_len);
+    work.account(&m);
+    r
+}
+
+fn gsub_with<R: Replacer>(
+    m: &mut Matcher<'_>,
+    pat: &[u8],
+    repl: &mut R,
+    max_n: Option<i32>,
+    max_len: usize,
+) -> Result<(Vec<u8>, usize), R::Error> {
+    let s = m.subject();
     let (anchor, p0) = if pat.first() == Some(&b'^') {
         (true, 1)
     } else {
@@ -243,7 +309,6 @@ pub fn gsub<R: Replacer>(
         Some(n) => i64::from(n),
         None => i64::MAX,
     };
-    let mut m = Matcher::new(s, pat);
     let mut out = Vec::with_capacity(s.len());
     let mut src = 0;
     let mut n = 0usize;
@@ -251,7 +316,7 @@ pub fn gsub<R: Replacer>(
         let e = m.attempt(src, p0).map_err(LibError::from)?;
         if let Some(e) = e {
             n += 1;
-            repl.replace(&m, src, e, &mut out)?;
+            repl.replace(m, src, e, &mut out)?;
             if out.len() > max_len {
                 return Err(super::string::too_large().into());
             }
@@ -292,13 +357,19 @@ mod tests {
     }
 
     fn f(s: &str, p: &str, init: i32, plain: bool) -> Option<(usize, usize, Vec<String>)> {
-        find(s.as_bytes(), p.as_bytes(), init, plain)
-            .unwrap()
-            .map(|r| (r.start, r.end, caps_str(s.as_bytes(), &r.captures)))
+        find(
+            s.as_bytes(),
+            p.as_bytes(),
+            init,
+            plain,
+            &mut Work::default(),
+        )
+        .unwrap()
+        .map(|r| (r.start, r.end, caps_str(s.as_bytes(), &r.captures)))
     }
 
     fn mt(s: &str, p: &str, init: i32) -> Option<Vec<String>> {
-        str_match(s.as_bytes(), p.as_bytes(), init)
+        str_match(s.as_bytes(), p.as_bytes(), init, &mut Work::default())
             .unwrap()
             .map(|c| caps_str(s.as_bytes(), &c))
     }
@@ -306,13 +377,17 @@ mod tests {
     fn gm(s: &str, p: &str) -> Vec<Vec<String>> {
         let mut pos = 0;
         let mut all = vec![];
-        while let Some(c) = gmatch_next(s.as_bytes(), p.as_bytes(), &mut pos).unwrap() {
+        while let Some(c) =
+            gmatch_next(s.as_bytes(), p.as_bytes(), &mut pos, &mut Work::default()).unwrap()
+        {
             all.push(caps_str(s.as_bytes(), &c));
         }
         // Exhausted iterators stay exhausted.
-        assert!(gmatch_next(s.as_bytes(), p.as_bytes(), &mut pos)
-            .unwrap()
-            .is_none());
+        assert!(
+            gmatch_next(s.as_bytes(), p.as_bytes(), &mut pos, &mut Work::default())
+                .unwrap()
+                .is_none()
+        );
         all
     }
 
@@ -323,6 +398,7 @@ mod tests {
             &mut StrReplacer(r.as_bytes()),
             max,
             usize::MAX,
+            &mut Work::default(),
         )?;
         Ok((String::from_utf8(out).unwrap(), n))
     }
@@ -367,11 +443,15 @@ mod tests {
     #[test]
     fn find_errors() {
         assert_eq!(
-            find(b"abc", b"%", 1, false).unwrap_err().message(),
+            find(b"abc", b"%", 1, false, &mut Work::default())
+                .unwrap_err()
+                .message(),
             "malformed pattern (ends with '%')"
         );
         // Plain search never looks at the pattern's syntax.
-        assert!(find(b"a%", b"%", 1, true).unwrap().is_some());
+        assert!(find(b"a%", b"%", 1, true, &mut Work::default())
+            .unwrap()
+            .is_some());
     }
 
     #[test]
@@ -387,7 +467,9 @@ mod tests {
         assert_eq!(mt("hello", "^(e)", 1), None);
         assert_eq!(mt("hello", "o", -1), Some(vec!["o".into()]));
         assert_eq!(
-            str_match(b"hello", b")", 1).unwrap_err().message(),
+            str_match(b"hello", b")", 1, &mut Work::default())
+                .unwrap_err()
+                .message(),
             "invalid pattern capture"
         );
     }
@@ -484,9 +566,17 @@ mod tests {
             &mut StrReplacer(big.as_bytes()),
             None,
             5000,
+            &mut Work::default(),
         );
         assert_eq!(r.unwrap_err(), super::super::string::too_large());
-        let r = gsub(b"xxxx", b"", &mut StrReplacer(big.as_bytes()), None, 5004);
+        let r = gsub(
+            b"xxxx",
+            b"",
+            &mut StrReplacer(big.as_bytes()),
+            None,
+            5004,
+            &mut Work::default(),
+        );
         assert_eq!(r.unwrap().0.len(), 5004);
     }
 
@@ -543,6 +633,7 @@ mod tests {
             &mut Table(&[("name", Some("Ann")), ("age", Some("7"))]),
             None,
             usize::MAX,
+            &mut Work::default(),
         )
         .unwrap();
         assert_eq!((out.as_slice(), n), (&b"Ann is 7"[..], 2));
@@ -552,10 +643,19 @@ mod tests {
             &mut Table(&[("a", Some("1"))]),
             None,
             usize::MAX,
+            &mut Work::default(),
         )
         .unwrap();
         assert_eq!((out.as_slice(), n), (&b"1bc"[..], 3));
-        let e = gsub(b"hello", b"l", &mut Table(&[("l", None)]), None, usize::MAX).unwrap_err();
+        let e = gsub(
+            b"hello",
+            b"l",
+            &mut Table(&[("l", None)]),
+            None,
+            usize::MAX,
+            &mut Work::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "invalid replacement value (a table)");
     }
 
@@ -612,7 +712,7 @@ mod tests {
                 head[2].parse::<i32>().unwrap(),
             );
             let want: Vec<&str> = cols.collect();
-            let find_got = match find(&s, &p, init, false) {
+            let find_got = match find(&s, &p, init, false, &mut Work::default()) {
                 Err(e) => err(e),
                 Ok(None) => "nil".into(),
                 Ok(Some(f)) => {
@@ -621,7 +721,7 @@ mod tests {
                     v.join(",")
                 }
             };
-            let match_got = match str_match(&s, &p, init) {
+            let match_got = match str_match(&s, &p, init, &mut Work::default()) {
                 Err(e) => err(e),
                 Ok(None) => "nil".into(),
                 Ok(Some(c)) => {
@@ -630,7 +730,14 @@ mod tests {
                     v.join(",")
                 }
             };
-            let gsub_got = match gsub(&s, &p, &mut StrReplacer(b"<%0>"), None, usize::MAX) {
+            let gsub_got = match gsub(
+                &s,
+                &p,
+                &mut StrReplacer(b"<%0>"),
+                None,
+                usize::MAX,
+                &mut Work::default(),
+            ) {
                 Err(e) => alloc::format!("E:{e}"),
                 Ok((out, n)) => {
                     let mut v = String::new();
@@ -641,7 +748,7 @@ mod tests {
             let mut pos = 0;
             let mut items = vec![];
             let gmatch_got = loop {
-                match gmatch_next(&s, &p, &mut pos) {
+                match gmatch_next(&s, &p, &mut pos, &mut Work::default()) {
                     Err(e) => break err(e),
                     Ok(None) => break items.join(";"),
                     Ok(Some(c)) => {

@@ -12,8 +12,12 @@
 //!   so error positions, variable names and tracebacks see the current instruction.
 //! - Collection happens only at the `check_gc!` points (after allocating instructions and
 //!   calls), where every live value is in a register of some frame.
-//! - Loop back-edges (`FORLOOP`, `TFORLOOP`, `LOOP`) decrement a hot counter and call the
-//!   JIT hook when it reaches zero.
+//! - While the JIT is on (`Vm::hot_on`), loop back-edges (`FORLOOP`, `TFORLOOP`, `LOOP`)
+//!   decrement a hot counter and call the JIT hook (out of line, `hot_fire`) when it
+//!   reaches zero, except back-edges the JIT marked `NO_HOT` (blacklisted loops, see
+//!   [`crate::vm::hot`]), which cost one bit test. With the JIT off a back-edge tests the
+//!   mark and the flag and counts nothing. Back-edges jump by `hot::back_sbx` (their
+//!   offset without the mark).
 //! - Loop back-edges and calls charge the step budget (`budget!`, after `hot!` so a trace
 //!   that exited on an exhausted budget trips at once; see [`crate::vm::budget`]).
 
@@ -44,6 +48,20 @@ impl Vm {
             return Err(self.mem_error());
         }
         Ok(())
+    }
+
+    /// A loop's hot counter ran out at a back-edge with offset `sbx`, the loop starting at
+    /// `pc`: restarts the counter and calls the JIT's hook with the frame's pc saved.
+    /// Returns the pc to continue at (where a trace exited, or `pc`).
+    #[cold]
+    #[inline(never)]
+    fn hot_fire(&mut self, proto: *mut Proto, pc: usize, sbx: i32) -> usize {
+        self.hotcount[crate::vm::hot_index(proto, pc)] = self.hotloop;
+        if let Some(f) = self.th_mut().frames.last_mut() {
+            f.pc = pc;
+        }
+        let edge = (pc as isize - 1 - sbx as isize) as usize;
+        (self.hot_hook)(self, proto, pc, edge).unwrap_or(pc)
     }
 
     /// Runs the top (Lua) frame until the frame at index `stop` returns.
@@ -165,21 +183,22 @@ impl Vm {
                 self.gc_ok = true;
             }};
         }
+        // At a taken back-edge `$i` with jump offset `$sbx` (`pc` is now the loop's
+        // start): counts while the JIT is on, unless it marked the back-edge `NO_HOT`,
+        // and calls the JIT's hook (out of line) when the loop is hot. The mark is tested
+        // first: it is in a register, the flag is a load. (Keep this small: the dispatch
+        // loop's register allocation is sensitive to what is inlined here.)
         macro_rules! hot {
-            () => {{
-                let h = crate::vm::hot_index(proto, pc);
-                let c = self.hotcount[h];
-                if c <= 1 {
-                    self.hotcount[h] = self.hotloop;
-                    savepc!();
-                    let hook = self.hot_hook;
-                    if let Some(npc) = hook(self, proto, pc) {
-                        // A trace ran and exited: continue where its snapshot says.
-                        pc = npc;
+            ($i:expr, $sbx:expr) => {{
+                if $i.0 & crate::vm::hot::NO_HOT == 0 && self.hot_on {
+                    let h = crate::vm::hot_index(proto, pc);
+                    let c = self.hotcount[h];
+                    if c <= 1 {
+                        pc = self.hot_fire(proto, pc, $sbx);
+                        reload!();
+                    } else {
+                        self.hotcount[h] = c - 1;
                     }
-                    reload!();
-                } else {
-                    self.hotcount[h] = c - 1;
                 }
             }};
         }
@@ -632,11 +651,12 @@ impl Vm {
                     } else {
                         limit <= idx
                     } {
-                        pc = (pc as isize + i.sbx() as isize) as usize;
+                        let sbx = crate::vm::hot::back_sbx(i);
+                        pc = (pc as isize + sbx as isize) as usize;
                         setr!(a, Value::num(idx));
                         setr!(a + 3, Value::num(idx));
-                        hot!();
-                        budget!(crate::vm::budget::back_edge_cost(i.sbx()));
+                        hot!(i, sbx);
+                        budget!(crate::vm::budget::back_edge_cost(sbx));
                     }
                 }
                 Op::FORPREP => {
@@ -691,9 +711,10 @@ impl Vm {
                     let v = r!(a + 1);
                     if !v.is_nil() {
                         setr!(a, v);
-                        pc = (pc as isize + i.sbx() as isize) as usize;
-                        hot!();
-                        budget!(crate::vm::budget::back_edge_cost(i.sbx()));
+                        let sbx = crate::vm::hot::back_sbx(i);
+                        pc = (pc as isize + sbx as isize) as usize;
+                        hot!(i, sbx);
+                        budget!(crate::vm::budget::back_edge_cost(sbx));
                     }
                 }
                 Op::SETLIST => {
@@ -772,9 +793,10 @@ impl Vm {
                     }
                 }
                 Op::LOOP => {
-                    pc = (pc as isize + i.sbx() as isize) as usize;
-                    hot!();
-                    budget!(crate::vm::budget::back_edge_cost(i.sbx()));
+                    let sbx = crate::vm::hot::back_sbx(i);
+                    pc = (pc as isize + sbx as isize) as usize;
+                    hot!(i, sbx);
+                    budget!(crate::vm::budget::back_edge_cost(sbx));
                 }
             }
         }

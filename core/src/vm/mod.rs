@@ -18,6 +18,7 @@ pub mod coroutine;
 pub mod debug;
 pub mod error;
 pub mod exec;
+pub mod hot;
 pub mod meta;
 pub mod native;
 
@@ -49,9 +50,11 @@ pub type OutputHook = Box<dyn FnMut(&[u8])>;
 /// Reads a whole file for `dofile`/`loadfile` (`None` path: standard input).
 pub type FileHook = Box<dyn FnMut(Option<&str>) -> Result<Vec<u8>, String>>;
 /// Called when a loop back-edge gets hot (the JIT's entry point), with the loop's start
-/// pc; returns the pc to continue at when it ran a trace (which left the frame's
-/// registers as the interpreter would have them at that pc).
-pub type HotHook = fn(&mut Vm, *mut Proto, usize) -> Option<usize>;
+/// pc and the back-edge's pc; returns the pc to continue at when it ran a trace (which
+/// left the frame's registers as the interpreter would have them at that pc). Back-edges
+/// count, and the hook is called, only while the JIT is on (`hot_on`, set by
+/// [`crate::jit::engine::set_enabled`]).
+pub type HotHook = fn(&mut Vm, *mut Proto, usize, usize) -> Option<usize>;
 
 /// The hot counter of the loop of `proto` starting at `pc`.
 pub(crate) fn hot_index(proto: *const Proto, pc: usize) -> usize {
@@ -94,6 +97,8 @@ pub struct Vm {
     pub hotloop: u16,
     /// The JIT's hot-loop hook.
     pub hot_hook: HotHook,
+    /// Back-edges count hotness (the JIT is on): selects the dispatch loop (`exec.rs`).
+    pub(crate) hot_on: bool,
     /// The trace JIT, once enabled (see [`crate::jit::engine`]).
     pub jit: Option<Box<crate::jit::Engine>>,
     /// Steps left before the next budget check (see [`budget`]): charged at loop
@@ -109,7 +114,7 @@ pub struct Vm {
     pub(crate) mem_latched: bool,
 }
 
-fn no_jit(_: &mut Vm, _: *mut Proto, _: usize) -> Option<usize> {
+fn no_jit(_: &mut Vm, _: *mut Proto, _: usize, _: usize) -> Option<usize> {
     None
 }
 
@@ -157,6 +162,7 @@ impl Vm {
             hotcount: [56; 64],
             hotloop: 56,
             hot_hook: no_jit,
+            hot_on: false,
             jit: None,
             steps_left: i64::MAX,
             steps_armed: i64::MAX,
@@ -469,6 +475,9 @@ impl Vm {
     }
 
     /// `rawget(t, i)` with an integer key; `t` must be a table.
+    // `#[inline]`: the table library's hot paths call it; without the hint whether it is
+    // inlined depends on how unrelated changes split the crate into codegen units.
+    #[inline]
     pub fn raw_geti(&self, t: Value, i: i64) -> Value {
         debug_assert!(t.is_table());
         // SAFETY: as in `raw_get`.
