@@ -11,7 +11,9 @@
 //! - a recording aborts: the loop is `Penalized` with a randomized exponential backoff
 //!   (the next attempt waits `penalty` back-edges, doubled plus random bits each time,
 //!   LuaJIT's `penalty_pc`); after [`MAX_ATTEMPTS`] failures, or [`MAX_SAME_ABORTS`] in a
-//!   row for the same reason (a [`Failure`]), it is `Blacklisted`: its back-edge
+//!   row for the same reason (a [`Failure`]), or after one definite failure (a bytecode
+//!   the recorder never handles, on every path through the body: see
+//!   [`record::definite_failure`]), it is `Blacklisted`: its back-edge
 //!   instruction is marked ([`crate::vm::hot::NO_HOT`], LuaJIT's `IFORL`) and the
 //!   interpreter never counts it again, so it costs what it costs with the JIT off;
 //! - a linked trace that leaves during its first iteration most of the time (judged every
@@ -189,6 +191,8 @@ pub struct Engine {
     /// Lines waiting for the VM's output when no log sink is installed.
     pending: String,
     rng: u32,
+    /// The last recording failed definitely (see [`record::definite_failure`]).
+    definite: bool,
 }
 
 impl Default for Engine {
@@ -222,6 +226,7 @@ impl Engine {
             log: None,
             pending: String::new(),
             rng: 0x2545_f491,
+            definite: false,
         }
     }
 
@@ -471,7 +476,11 @@ fn on_hot_slow(
             if e.verbose {
                 e.say(&format!("[TRACE --- {loc} -- {why}]\n"));
             }
-            if let Some(wait) = e.penalize(key, edge, Failure::of(&why)) {
+            if core::mem::take(&mut e.definite) {
+                // Every attempt would stop at the same bytecode: the loop can never
+                // compile, and each further attempt would only cost.
+                e.blacklist(key, edge);
+            } else if let Some(wait) = e.penalize(key, edge, Failure::of(&why)) {
                 set_counter(vm, proto, pc, wait);
             }
             None
@@ -535,7 +544,11 @@ fn compile(
         e.params.limits(),
         e.params.flags.passes(),
         inputs,
-    )?;
+    )
+    .map_err(|(why, at)| {
+        e.definite = record::definite_failure(p, pc, &why, at);
+        why
+    })?;
     let trace = rec.trace;
     #[cfg(debug_assertions)]
     crate::jit::ir::verify(&trace).map_err(Abort::Emit)?;
@@ -888,6 +901,44 @@ mod tests {
         assert_ne!(p, p2);
         // A second loop fails and is blacklisted on its own: no more than its attempts.
         assert_eq!(recordings(&vm), 2 * MAX_SAME_ABORTS as u64);
+    }
+
+    /// A bytecode the recorder never handles, on every path through the body, fails
+    /// every attempt the same way: the loop is blacklisted after its first attempt.
+    #[test]
+    fn unconditional_nyi_blacklists_at_once() {
+        let mut vm = vm_with("'hotloop=1'");
+        let p = run(
+            &mut vm,
+            "local t = {} for i = 1, 500 do local x = i * 2 t[i] = x end",
+        );
+        assert_eq!(recordings(&vm), 1);
+        let start = first(p, Op::FORPREP) + 1;
+        let e = vm.jit.as_ref().unwrap();
+        assert_eq!(e.loop_state(p, start), Some(LoopState::Blacklisted));
+    }
+
+    /// An NYI bytecode on a branch is not definite: the loop gets its usual attempts, and
+    /// one taking the other path compiles.
+    #[test]
+    fn nyi_on_a_branch_keeps_its_attempts() {
+        let mut vm = vm_with("'hotloop=1'");
+        let p = run(
+            &mut vm,
+            "local t, s = {}, 0 for i = 1, 2000 do \
+             if i < 3 then t[i] = i else s = s + i end end assert(s == 2000 * 2001 / 2 - 3)",
+        );
+        assert!(recordings(&vm) >= 2, "{}", recordings(&vm));
+        let start = first(p, Op::FORPREP) + 1;
+        let e = vm.jit.as_ref().unwrap();
+        assert!(
+            matches!(
+                e.loop_state(p, start),
+                Some(LoopState::Linked(_) | LoopState::Parked)
+            ),
+            "{:?}",
+            e.loop_state(p, start)
+        );
     }
 
     /// Re-running a blacklisted loop (the same prototype) enters the recorder no more.

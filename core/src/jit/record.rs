@@ -325,7 +325,7 @@ pub fn record(
     limits: crate::jit::ir::Limits,
     passes: crate::jit::opt::Passes,
     inputs_addr: u64,
-) -> Result<Recording, Abort> {
+) -> Result<Recording, (Abort, usize)> {
     let mut r = Recorder {
         t: Trace::new(passes, limits),
         slots: SlotMap::new(),
@@ -354,7 +354,9 @@ pub fn record(
             u.mutable = true;
         }
     }
-    r.run()?;
+    if let Err(why) = r.run() {
+        return Err((why, r.pc));
+    }
     Ok(Recording {
         trace: r.t,
         assumptions: r.assumptions,
@@ -377,6 +379,38 @@ fn loop_body(proto: &Proto, start: usize) -> &[Instr] {
         })
         .unwrap_or(code.len().saturating_sub(1));
     code.get(start..=end).unwrap_or(&[])
+}
+
+/// Whether an abort `why` at `at`, recording the loop of `proto` starting at `start`, is
+/// a definite failure: every later attempt would abort there too. True only for a
+/// bytecode the recorder never handles ([`Abort::Nyi`]: no operand or type makes it
+/// recordable) at an instruction that every iteration reaching the back-edge executes.
+/// The latter is checked conservatively on the bytecode: no instruction of the body
+/// before `at` can transfer control outside `start..=at` (every `JMP` jumps forward, so
+/// such a path could only skip `at`; a backward jump would be an inner loop, which
+/// aborts anyway; a `RETURN` ends the iteration, which then cannot close the loop).
+/// An NYI bytecode on a branch (an `if` arm, after a `break` test) is not definite: a
+/// later attempt may take the other path and compile, so it keeps the usual attempts.
+pub fn definite_failure(proto: &Proto, start: usize, why: &Abort, at: usize) -> bool {
+    if !matches!(why, Abort::Nyi(_)) || at < start {
+        return false;
+    }
+    let Some(body) = proto.code.get(start..at) else {
+        return false;
+    };
+    let inside = |t: isize| t >= start as isize && t <= at as isize;
+    body.iter().enumerate().all(|(k, i)| {
+        let pc = (start + k) as isize;
+        let jump = pc + 1 + i.sbx() as isize;
+        match i.op() {
+            BcOp::JMP | BcOp::FORPREP | BcOp::LOOP => inside(jump),
+            BcOp::FORLOOP | BcOp::TFORLOOP => inside(jump) && inside(pc + 1),
+            BcOp::EQ | BcOp::LT | BcOp::LE | BcOp::TEST | BcOp::TESTSET => inside(pc + 2),
+            BcOp::LOADBOOL if i.c() != 0 => inside(pc + 2),
+            BcOp::RETURN | BcOp::TAILCALL => true,
+            _ => inside(pc + 1),
+        }
+    })
 }
 
 /// The upvalues that `SETUPVAL`s of the loop body write.
