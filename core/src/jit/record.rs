@@ -62,7 +62,6 @@
 //! `a64count`: an array sum `s = s + t[i]` runs 19 instead of 24 instructions per
 //! iteration.
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -171,6 +170,21 @@ pub struct Recording {
 
 /// Maximum number of inputs of one trace.
 pub const MAX_INPUTS: usize = 64;
+
+/// The dump label of input `n` (static: labels cost nothing unless a dump prints them).
+fn input_label(n: impl Into<usize>) -> &'static str {
+    const NAMES: [&str; MAX_INPUTS] = [
+        "input0", "input1", "input2", "input3", "input4", "input5", "input6", "input7", "input8",
+        "input9", "input10", "input11", "input12", "input13", "input14", "input15", "input16",
+        "input17", "input18", "input19", "input20", "input21", "input22", "input23", "input24",
+        "input25", "input26", "input27", "input28", "input29", "input30", "input31", "input32",
+        "input33", "input34", "input35", "input36", "input37", "input38", "input39", "input40",
+        "input41", "input42", "input43", "input44", "input45", "input46", "input47", "input48",
+        "input49", "input50", "input51", "input52", "input53", "input54", "input55", "input56",
+        "input57", "input58", "input59", "input60", "input61", "input62", "input63",
+    ];
+    NAMES.get(n.into()).copied().unwrap_or("input")
+}
 
 /// A traced value: its IR ref and its live value.
 #[derive(Clone, Copy)]
@@ -506,10 +520,8 @@ impl Recorder<'_> {
         Ok(match ty {
             IrType::NUM => self.t.knum(v.num_unchecked())?,
             IrType::NIL | IrType::FALSE | IrType::TRUE => Trace::kpri(ty),
-            _ => {
-                let label = format!("{}:{:#x}", ty.name(), v.payload());
-                self.t.kgc(ty, v.payload(), label)?
-            }
+            // Unlabeled: dumps print `type:payload`, formatted only when one is made.
+            _ => self.t.kgc_unlabeled(ty, v.payload())?,
         })
     }
 
@@ -596,7 +608,7 @@ impl Recorder<'_> {
                 expect: Expect::Number(n),
             });
             let addr = self.inputs_addr + 8 * n as u64;
-            let p = self.t.kptr(addr, Some(format!("input{n}")))?;
+            let p = self.t.kptr_static(addr, input_label(n))?;
             let r = self.t.emit(Op::XLOAD, IrT::new(IrType::NUM), p.0, 0)?;
             return Ok(Tv { r, v });
         }
@@ -844,7 +856,7 @@ impl Recorder<'_> {
         });
         let cell = self
             .t
-            .kptr(self.inputs_addr + 8 * k as u64, Some(format!("input{k}")))?;
+            .kptr_static(self.inputs_addr + 8 * k as u64, input_label(k))?;
         let r = self.t.emit_rl(Op::UREF, IrType::PTR, cell, n as u16)?;
         self.uv[n].addr = Some(r);
         Ok(r)

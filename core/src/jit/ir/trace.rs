@@ -15,6 +15,7 @@
 //! - refs are stable: passes that remove instructions turn them into `NOP` (unlinked from
 //!   their chain) instead of compacting.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -210,8 +211,9 @@ pub struct Trace {
     k: Vec<Ins>,
     /// `ins[i]` is the instruction with ref `BIAS + i`.
     ins: Vec<Ins>,
-    /// 64-bit constant payloads and their dump labels (for GC objects).
-    k64: Vec<(u64, Option<String>)>,
+    /// 64-bit constant payloads and their dump labels (for GC objects). A label is built
+    /// only when a dump needs it where it can be (see [`Trace::kgc_unlabeled`]).
+    k64: Vec<(u64, Option<Cow<'static, str>>)>,
     /// Newest instruction of each opcode (0: none).
     chain: [u16; NUM_OPS],
     /// Snapshots in order of their first covered instruction.
@@ -408,7 +410,7 @@ impl Trace {
         op: Op,
         t: IrType,
         bits: u64,
-        label: Option<String>,
+        label: Option<Cow<'static, str>>,
     ) -> Result<Ref, IrError> {
         for r in self.chain(op) {
             let k = self.get(r);
@@ -457,14 +459,27 @@ impl Trace {
 
     /// A raw pointer constant (an address known at record time).
     pub fn kptr(&mut self, p: u64, label: Option<String>) -> Result<Ref, IrError> {
-        self.intern64(Op::KPTR, IrType::PTR, p, label)
+        self.intern64(Op::KPTR, IrType::PTR, p, label.map(Cow::Owned))
+    }
+
+    /// A raw pointer constant with a static dump label (no allocation: what the
+    /// recorder uses, which must stay cheap when the recording is thrown away).
+    pub fn kptr_static(&mut self, p: u64, label: &'static str) -> Result<Ref, IrError> {
+        self.intern64(Op::KPTR, IrType::PTR, p, Some(Cow::Borrowed(label)))
     }
 
     /// A GC object constant; `label` is what dumps print (a string's quoted text, a
     /// function's name), so dumps never show addresses.
     pub fn kgc(&mut self, t: IrType, ptr: u64, label: String) -> Result<Ref, IrError> {
         debug_assert!(t.is_gc());
-        self.intern64(Op::KGC, t, ptr, Some(label))
+        self.intern64(Op::KGC, t, ptr, Some(Cow::Owned(label)))
+    }
+
+    /// A GC object constant without a label: dumps print its type and payload
+    /// (`str:0x1234`), formatted only when a dump is made.
+    pub fn kgc_unlabeled(&mut self, t: IrType, ptr: u64) -> Result<Ref, IrError> {
+        debug_assert!(t.is_gc());
+        self.intern64(Op::KGC, t, ptr, None)
     }
 
     /// A key-slot constant: key constant `key` found at skeys slot `slot` (for `HREFK`).
@@ -549,6 +564,21 @@ mod tests {
         assert!(Ref::BASE.is_ins() && Ref::FIRST.is_ins());
         assert_eq!(Ref::FIRST.num(), 1);
         assert_eq!(format!("{}", Ref::FIRST), "0001");
+    }
+
+    /// Unlabeled GC constants and static labels allocate nothing, and dumps still print
+    /// them (`type:payload`, the static text).
+    #[test]
+    fn lazy_labels_dump_as_eager_ones_did() {
+        let mut t = Trace::default();
+        let s = t.kgc_unlabeled(IrType::STR, 0x1234).unwrap();
+        assert_eq!(t.kgc_unlabeled(IrType::STR, 0x1234).unwrap(), s);
+        assert_eq!(t.k_label(s), None);
+        let mut out = String::new();
+        crate::jit::ir::dump::operand(&t, s, &mut out);
+        assert_eq!(out, "str:0x1234");
+        let p = t.kptr_static(0x40, "input3").unwrap();
+        assert_eq!(t.k_label(p), Some("input3"));
     }
 
     #[test]
