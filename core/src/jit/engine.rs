@@ -191,6 +191,8 @@ pub struct Engine {
     /// Lines waiting for the VM's output when no log sink is installed.
     pending: String,
     rng: u32,
+    /// The recorder's storage, reused from one recording to the next.
+    scratch: record::Scratch,
     /// The last recording failed definitely (see [`record::definite_failure`]).
     definite: bool,
 }
@@ -227,6 +229,7 @@ impl Engine {
             pending: String::new(),
             rng: 0x2545_f491,
             definite: false,
+            scratch: record::Scratch::default(),
         }
     }
 
@@ -544,6 +547,7 @@ fn compile(
         e.params.limits(),
         e.params.flags.passes(),
         inputs,
+        &mut e.scratch,
     )
     .map_err(|(why, at)| {
         e.definite = record::definite_failure(p, pc, &why, at);

@@ -63,13 +63,12 @@
 //! iteration.
 
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::bytecode::{index_k, is_k, Instr, Op as BcOp};
 use crate::gc::Kind as GcKind;
 use crate::jit::ir::{Call, Fpm, IrError, IrT, IrType, Op, Ref, SloadFlags, Trace};
-use crate::jit::snapshot::SlotMap;
+use crate::jit::snapshot::{SlotMap, Snapshot};
 use crate::object::{NativeFunction, Proto, Table, UpVal};
 use crate::value::{tag, Value};
 use crate::vm::meta::lua_mod;
@@ -193,8 +192,28 @@ struct Tv {
     v: Value,
 }
 
+/// Storage the recorder keeps between recordings (the engine owns one): an aborted
+/// recording hands its trace, slot map, snapshots and lists back here, cleared but with
+/// their capacity, and the next recording starts from them instead of allocating. A
+/// successful recording keeps what it returns in its [`Recording`].
+#[derive(Default)]
+pub struct Scratch {
+    trace: Option<Trace>,
+    slots: SlotMap,
+    shadow: Vec<Value>,
+    assumptions: Vec<Assumption>,
+    const_tables: Vec<(Ref, *mut Table)>,
+    guarded_natives: Vec<Value>,
+    bytecode: Vec<(usize, Instr)>,
+    uv: Vec<UpvalState>,
+    /// Snapshots of aborted recordings, whose vectors new snapshots reuse.
+    snaps: Vec<Snapshot>,
+}
+
 struct Recorder<'a> {
     t: Trace,
+    /// See [`Scratch::snaps`].
+    spare: Vec<Snapshot>,
     slots: SlotMap,
     shadow: Vec<Value>,
     proto: &'a Proto,
@@ -339,28 +358,41 @@ pub fn record(
     limits: crate::jit::ir::Limits,
     passes: crate::jit::opt::Passes,
     inputs_addr: u64,
+    scratch: &mut Scratch,
 ) -> Result<Recording, (Abort, usize)> {
+    let t = match scratch.trace.take() {
+        Some(mut t) => {
+            t.reset(passes, limits);
+            t
+        }
+        None => Trace::new(passes, limits),
+    };
     let mut r = Recorder {
-        t: Trace::new(passes, limits),
-        slots: SlotMap::new(),
-        shadow: regs.to_vec(),
+        t,
+        // The spare snapshots stay as they are: each is overwritten when reused.
+        spare: core::mem::take(&mut scratch.snaps),
+        slots: core::mem::take(&mut scratch.slots),
+        shadow: take_cleared(&mut scratch.shadow),
         proto,
         env,
         start,
         top: proto.max_stack as i16,
-        assumptions: Vec::new(),
-        const_tables: Vec::new(),
-        guarded_natives: Vec::new(),
-        bytecode: Vec::new(),
+        assumptions: take_cleared(&mut scratch.assumptions),
+        const_tables: take_cleared(&mut scratch.const_tables),
+        guarded_natives: take_cleared(&mut scratch.guarded_natives),
+        bytecode: take_cleared(&mut scratch.bytecode),
         ninputs: 0,
         inputs_addr,
         pc: start,
         upvals,
         thread,
         base,
-        uv: vec![UpvalState::default(); upvals.len()],
+        uv: take_cleared(&mut scratch.uv),
         narrow_index: false,
     };
+    r.slots.clear();
+    r.shadow.extend_from_slice(regs);
+    r.uv.resize(upvals.len(), UpvalState::default());
     let body = loop_body(proto, start);
     r.narrow_index = indexes_with_variable(body);
     for n in written_upvalues(body) {
@@ -369,8 +401,26 @@ pub fn record(
         }
     }
     if let Err(why) = r.run() {
-        return Err((why, r.pc));
+        let pc = r.pc;
+        r.spare.append(&mut r.t.snaps);
+        *scratch = Scratch {
+            trace: Some(r.t),
+            slots: r.slots,
+            shadow: r.shadow,
+            assumptions: r.assumptions,
+            const_tables: r.const_tables,
+            guarded_natives: r.guarded_natives,
+            bytecode: r.bytecode,
+            uv: r.uv,
+            snaps: r.spare,
+        };
+        return Err((why, pc));
     }
+    scratch.slots = r.slots;
+    scratch.shadow = r.shadow;
+    scratch.const_tables = r.const_tables;
+    scratch.uv = r.uv;
+    scratch.snaps = r.spare;
     Ok(Recording {
         trace: r.t,
         assumptions: r.assumptions,
@@ -379,6 +429,13 @@ pub fn record(
         ninputs: r.ninputs,
         guarded_natives: r.guarded_natives,
     })
+}
+
+/// The vector in `v`, emptied, with its capacity (leaving `v` empty).
+fn take_cleared<T>(v: &mut Vec<T>) -> Vec<T> {
+    let mut v = core::mem::take(v);
+    v.clear();
+    v
 }
 
 /// The bytecode of the loop body starting at `start`: from `start` to the first back-edge
@@ -538,7 +595,9 @@ impl Recorder<'_> {
     }
 
     fn snapshot(&mut self, pc: usize) -> Result<(), Abort> {
-        let s = self.slots.snapshot(pc as u32, self.top);
+        let s = self
+            .slots
+            .snapshot_into(pc as u32, self.top, self.spare.pop());
         self.t.push_snapshot(s)?;
         Ok(())
     }
@@ -1199,6 +1258,96 @@ mod tests {
             .find("---- TRACE 1 mcode")
             .map_or(out.len(), |e| start + e);
         &out[start..end]
+    }
+
+    /// Records the loop of chunk `src` (its first numeric `for`, in its first iteration)
+    /// with `scratch`: the unoptimized IR dump, or the abort.
+    fn record_chunk(
+        src: &str,
+        scratch: &mut super::Scratch,
+    ) -> Result<super::String, super::Abort> {
+        use crate::bytecode::Op as BcOp;
+        use crate::object::LuaFunction;
+        use crate::value::Value;
+        let mut vm = crate::vm::Vm::new();
+        crate::stdlib::open_libs(&mut vm).unwrap();
+        let f = vm.load(src.as_bytes(), "=t").unwrap();
+        // SAFETY: `f` is the live Lua closure just loaded (the VM keeps it alive: no GC
+        // runs while this test records).
+        let (proto, env) = unsafe {
+            let lf = f.ptr::<LuaFunction>();
+            (&*(*lf).proto, (*lf).env)
+        };
+        let start = proto
+            .code
+            .iter()
+            .position(|i| i.op() == BcOp::FORPREP)
+            .unwrap()
+            + 1;
+        let a = proto.code[start - 1].a() as usize;
+        // Index 1, limit 1000, step 1; every other register 2.
+        let regs: super::Vec<Value> = (0..proto.max_stack as usize)
+            .map(|r| {
+                Value::num(
+                    [1.0, 1000.0, 1.0, 1.0]
+                        .get(r.wrapping_sub(a))
+                        .map_or(2.0, |v| *v),
+                )
+            })
+            .collect();
+        let inputs = [0u64; super::MAX_INPUTS];
+        let params = crate::jit::params::Params::default();
+        super::record(
+            proto,
+            env,
+            &[],
+            vm.cur,
+            0,
+            &regs,
+            start,
+            params.limits(),
+            params.flags.passes(),
+            inputs.as_ptr() as u64,
+            scratch,
+        )
+        .map(|r| crate::jit::ir::dump::dump(&r.trace))
+        .map_err(|(why, _)| why)
+    }
+
+    /// A recording made after an aborted one (from the storage it left, see [`Scratch`])
+    /// produces the same IR, before any optimization, as one made from scratch.
+    #[test]
+    fn recording_after_an_abort_records_what_a_fresh_one_does() {
+        let good = "local s, n, k = 0, 100, 3 \
+                    for i = 1, n do s = s + (i * 2) % 7 + math.sqrt(i) * k end";
+        let bad = "local a, b, c = 1, 2, 3 \
+                   for i = 1, 10 do local x = math.floor(i * 3 + a) / c if x < b then a = x end y = x end";
+        let fresh = record_chunk(good, &mut super::Scratch::default()).unwrap();
+        assert!(fresh.contains("SLOAD"), "{fresh}");
+        let mut scratch = super::Scratch::default();
+        let why = record_chunk(bad, &mut scratch).unwrap_err();
+        assert_eq!(why, super::Abort::Nyi("SETGLOBAL"));
+        assert_eq!(record_chunk(good, &mut scratch).unwrap(), fresh);
+        // And again, after a successful recording.
+        assert_eq!(record_chunk(good, &mut scratch).unwrap(), fresh);
+    }
+
+    /// A recording made after aborted ones (from the storage they left, see [`Scratch`])
+    /// produces the same IR as one made by a fresh engine.
+    #[test]
+    fn recording_after_an_abort_equals_a_fresh_one() {
+        let b = "local function b(n) local s = 0 \
+                 for i = 1, n do s = s + (i * 2) % 7 + math.sqrt(i) end return s end \
+                 print(b(300))";
+        let a = "local t = {1, 2} local function a() for i = 1, 300 do \
+                 local x = math.floor(i / 3) + #t local z = x < 40 and 2 or 7.5 \
+                 t[i] = x + z end end a()";
+        let fresh = run_script(b, DUMP);
+        let reused = run_script(&alloc::format!("{a} {b}"), DUMP);
+        assert!(reused.contains("NYI: bytecode SETTABLE"), "{reused}");
+        assert!(ir_of(&fresh).contains("LOOP"), "{fresh}");
+        assert_eq!(ir_of(&fresh), ir_of(&reused));
+        assert_eq!(fresh.lines().last(), reused.lines().last());
     }
 
     #[test]

@@ -248,11 +248,28 @@ impl Trace {
             loop_ref: None,
             phi_barrier: Vec::new(),
         };
-        for ty in [IrType::NIL, IrType::FALSE, IrType::TRUE] {
-            t.push_const(Ins::new(Op::KPRI, IrT::new(ty), 0, 0));
-        }
-        t.ins.push(Ins::new(Op::BASE, IrT::new(IrType::PTR), 0, 0));
+        t.reset(passes, limits);
         t
+    }
+
+    /// Empties the trace, keeping its storage: it is then exactly what
+    /// [`Trace::new`]`(passes, limits)` returns (the recorder reuses the trace of an
+    /// aborted recording, so that failed attempts allocate nothing).
+    pub fn reset(&mut self, passes: Passes, limits: Limits) {
+        self.k.clear();
+        self.ins.clear();
+        self.k64.clear();
+        self.chain = [0; NUM_OPS];
+        self.snaps.clear();
+        self.passes = passes;
+        self.limits = limits;
+        self.loop_ref = None;
+        self.phi_barrier.clear();
+        for ty in [IrType::NIL, IrType::FALSE, IrType::TRUE] {
+            self.push_const(Ins::new(Op::KPRI, IrT::new(ty), 0, 0));
+        }
+        self.ins
+            .push(Ins::new(Op::BASE, IrT::new(IrType::PTR), 0, 0));
     }
 
     /// The instruction or constant behind a ref.
@@ -564,6 +581,39 @@ mod tests {
         assert!(Ref::BASE.is_ins() && Ref::FIRST.is_ins());
         assert_eq!(Ref::FIRST.num(), 1);
         assert_eq!(format!("{}", Ref::FIRST), "0001");
+    }
+
+    /// A reset trace is a new one: same constants, refs, chains, no snapshots.
+    #[test]
+    fn reset_makes_a_new_trace() {
+        let mut t = Trace::default();
+        let a = t.knum(1.5).unwrap();
+        t.kgc_unlabeled(IrType::STR, 8).unwrap();
+        let x = t.kint(3).unwrap();
+        t.append(Ins::new(Op::ADD, IrT::new(IrType::INT), x.0, x.0))
+            .unwrap();
+        t.snaps.push(crate::jit::snapshot::Snapshot::new(
+            t.next_ref(),
+            1,
+            1,
+            Vec::new(),
+        ));
+        t.loop_ref = Some(Ref::FIRST);
+        t.phi_barrier.push(true);
+        t.reset(Passes::NONE, Limits::default());
+        let fresh = Trace::new(Passes::NONE, Limits::default());
+        assert_eq!(
+            (t.num_consts(), t.num_ins()),
+            (fresh.num_consts(), fresh.num_ins())
+        );
+        assert_eq!(t.chain, fresh.chain);
+        assert!(t.snaps.is_empty() && t.loop_ref.is_none() && t.phi_barrier.is_empty());
+        assert_eq!(t.k64.len(), 0);
+        // A constant made again gets the ref a fresh trace gives it, not a stale one.
+        let y = t.kint(4).unwrap();
+        assert_eq!(Some(y), fresh.clone().kint(4).ok());
+        assert_eq!(t.num_value(a), None);
+        assert_eq!(t.int_value(y), Some(4));
     }
 
     /// Unlabeled GC constants and static labels allocate nothing, and dumps still print
