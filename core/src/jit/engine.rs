@@ -11,9 +11,9 @@
 //! - a recording aborts: the loop is `Penalized` with a randomized exponential backoff
 //!   (the next attempt waits `penalty` back-edges, doubled plus random bits each time,
 //!   LuaJIT's `penalty_pc`); after [`MAX_ATTEMPTS`] failures, or [`MAX_SAME_ABORTS`] in a
-//!   row for the same reason (a [`Failure`]), or after one definite failure (a bytecode
-//!   the recorder never handles, on every path through the body: see
-//!   [`record::definite_failure`]), it is `Blacklisted`: its back-edge
+//!   row for the same reason (a [`Failure`]), or at once, without recording, when the
+//!   body has a bytecode the recorder never handles on every path (see
+//!   [`record::doomed`]), it is `Blacklisted`: its back-edge
 //!   instruction is marked ([`crate::vm::hot::NO_HOT`], LuaJIT's `IFORL`) and the
 //!   interpreter never counts it again, so it costs what it costs with the JIT off;
 //! - a linked trace that leaves during its first iteration most of the time (judged every
@@ -193,7 +193,7 @@ pub struct Engine {
     rng: u32,
     /// The recorder's storage, reused from one recording to the next.
     scratch: record::Scratch,
-    /// The last recording failed definitely (see [`record::definite_failure`]).
+    /// The last attempt failed definitely (see [`record::doomed`]).
     definite: bool,
 }
 
@@ -521,6 +521,11 @@ fn compile(
     if e.verbose {
         e.say(&format!("[TRACE {number:3} start {loc}]\n"));
     }
+    // SAFETY: `proto` is the running function's prototype.
+    if let Some(why) = record::doomed(unsafe { &*proto }, pc) {
+        e.definite = true;
+        return Err(why);
+    }
     let (cl, base, avail) = frame(vm).ok_or(Abort::BadType("frame"))?;
     // SAFETY: `cl` is the running Lua closure.
     if unsafe { (*cl).proto } != proto {
@@ -548,11 +553,7 @@ fn compile(
         e.params.flags.passes(),
         inputs,
         &mut e.scratch,
-    )
-    .map_err(|(why, at)| {
-        e.definite = record::definite_failure(p, pc, &why, at);
-        why
-    })?;
+    )?;
     let trace = rec.trace;
     #[cfg(debug_assertions)]
     crate::jit::ir::verify(&trace).map_err(Abort::Emit)?;
@@ -892,7 +893,7 @@ mod tests {
     #[test]
     fn blacklisted_loop_is_marked_and_never_recorded_again() {
         let mut vm = vm_with("'hotloop=1', 'maxrecord=1'");
-        let src = "s = 0 for i = 1, 500 do s = s + i end";
+        let src = "local s = 0 for i = 1, 500 do s = s + i end";
         let p = run(&mut vm, src);
         assert_eq!(recordings(&vm), MAX_SAME_ABORTS as u64);
         let edge = first(p, Op::FORLOOP);

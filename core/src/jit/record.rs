@@ -359,7 +359,7 @@ pub fn record(
     passes: crate::jit::opt::Passes,
     inputs_addr: u64,
     scratch: &mut Scratch,
-) -> Result<Recording, (Abort, usize)> {
+) -> Result<Recording, Abort> {
     let t = match scratch.trace.take() {
         Some(mut t) => {
             t.reset(passes, limits);
@@ -401,7 +401,6 @@ pub fn record(
         }
     }
     if let Err(why) = r.run() {
-        let pc = r.pc;
         r.spare.append(&mut r.t.snaps);
         *scratch = Scratch {
             trace: Some(r.t),
@@ -414,7 +413,7 @@ pub fn record(
             uv: r.uv,
             snaps: r.spare,
         };
-        return Err((why, pc));
+        return Err(why);
     }
     scratch.slots = r.slots;
     scratch.shadow = r.shadow;
@@ -452,36 +451,83 @@ fn loop_body(proto: &Proto, start: usize) -> &[Instr] {
     code.get(start..=end).unwrap_or(&[])
 }
 
-/// Whether an abort `why` at `at`, recording the loop of `proto` starting at `start`, is
-/// a definite failure: every later attempt would abort there too. True only for a
-/// bytecode the recorder never handles ([`Abort::Nyi`]: no operand or type makes it
-/// recordable) at an instruction that every iteration reaching the back-edge executes.
-/// The latter is checked conservatively on the bytecode: no instruction of the body
-/// before `at` can transfer control outside `start..=at` (every `JMP` jumps forward, so
-/// such a path could only skip `at`; a backward jump would be an inner loop, which
-/// aborts anyway; a `RETURN` ends the iteration, which then cannot close the loop).
-/// An NYI bytecode on a branch (an `if` arm, after a `break` test) is not definite: a
-/// later attempt may take the other path and compile, so it keeps the usual attempts.
-pub fn definite_failure(proto: &Proto, start: usize, why: &Abort, at: usize) -> bool {
-    if !matches!(why, Abort::Nyi(_)) || at < start {
-        return false;
-    }
-    let Some(body) = proto.code.get(start..at) else {
-        return false;
-    };
-    let inside = |t: isize| t >= start as isize && t <= at as isize;
-    body.iter().enumerate().all(|(k, i)| {
+/// Why no recording of the loop of `proto` starting at `start` can ever succeed, if that
+/// can be seen on its bytecode without recording: an instruction the recorder never
+/// records ([`never_recorded`]: no operand or type makes it recordable) that every
+/// iteration executes before it reaches the back-edge. The engine then blacklists the
+/// loop without recording it at all.
+///
+/// "Every iteration executes it" is checked conservatively: no instruction between
+/// `start` and it can transfer control outside that range (every `JMP` jumps forward, so
+/// such a path could only skip it; a backward jump leaving the range is an enclosing
+/// loop's; a `RETURN` ends the iteration, which then cannot close the loop).
+/// The trade-off: such an instruction on a branch (an `if` arm, after a `break` test) is
+/// not found, since a later attempt may take the other path and compile; and the abort
+/// reported is this instruction's, where a recording might have stopped earlier for
+/// another reason (it would never have compiled either way).
+pub fn doomed(proto: &Proto, start: usize) -> Option<Abort> {
+    // Successor range of the instructions scanned so far.
+    let (mut lo, mut hi) = (start as isize, start as isize);
+    for (k, i) in proto.code.get(start..)?.iter().enumerate() {
         let pc = (start + k) as isize;
-        let jump = pc + 1 + i.sbx() as isize;
-        match i.op() {
-            BcOp::JMP | BcOp::FORPREP | BcOp::LOOP => inside(jump),
-            BcOp::FORLOOP | BcOp::TFORLOOP => inside(jump) && inside(pc + 1),
-            BcOp::EQ | BcOp::LT | BcOp::LE | BcOp::TEST | BcOp::TESTSET => inside(pc + 2),
-            BcOp::LOADBOOL if i.c() != 0 => inside(pc + 2),
-            BcOp::RETURN | BcOp::TAILCALL => true,
-            _ => inside(pc + 1),
+        if hi <= pc && lo >= start as isize {
+            if let Some(why) = never_recorded(i.op()) {
+                return Some(why);
+            }
         }
-    })
+        let jump = pc + 1 + i.sbx() as isize;
+        let (a, b) = match i.op() {
+            BcOp::JMP | BcOp::FORPREP | BcOp::LOOP => (jump, jump),
+            BcOp::FORLOOP | BcOp::TFORLOOP => (jump.min(pc + 1), jump.max(pc + 1)),
+            BcOp::EQ | BcOp::LT | BcOp::LE | BcOp::TEST | BcOp::TESTSET => (pc + 1, pc + 2),
+            BcOp::LOADBOOL if i.c() != 0 => (pc + 2, pc + 2),
+            BcOp::RETURN | BcOp::TAILCALL => (pc, pc),
+            _ => (pc + 1, pc + 1),
+        };
+        (lo, hi) = (lo.min(a), hi.max(b));
+        // Past the back-edge, or with a jump out of the loop's start: nothing further
+        // is on every path of an iteration.
+        let back_edge = matches!(i.op(), BcOp::FORLOOP | BcOp::LOOP | BcOp::TFORLOOP);
+        if lo < start as isize || (back_edge && jump == start as isize) {
+            return None;
+        }
+    }
+    None
+}
+
+/// The abort of an instruction the recorder never records, whatever its operands.
+/// [`Recorder::ins`] checks this first, so the two cannot disagree.
+fn never_recorded(op: BcOp) -> Option<Abort> {
+    match op {
+        BcOp::MOVE
+        | BcOp::LOADK
+        | BcOp::LOADBOOL
+        | BcOp::LOADNIL
+        | BcOp::GETGLOBAL
+        | BcOp::GETUPVAL
+        | BcOp::SETUPVAL
+        | BcOp::GETTABLE
+        | BcOp::ADD
+        | BcOp::SUB
+        | BcOp::MUL
+        | BcOp::DIV
+        | BcOp::MOD
+        | BcOp::POW
+        | BcOp::UNM
+        | BcOp::NOT
+        | BcOp::LEN
+        | BcOp::JMP
+        | BcOp::EQ
+        | BcOp::LT
+        | BcOp::LE
+        | BcOp::TEST
+        | BcOp::TESTSET
+        | BcOp::CALL
+        | BcOp::FORLOOP
+        | BcOp::LOOP => None,
+        BcOp::FORPREP | BcOp::TFORCALL | BcOp::TFORLOOP => Some(Abort::InnerLoop),
+        op => Some(Abort::Nyi(op.name())),
+    }
 }
 
 /// The upvalues that `SETUPVAL`s of the loop body write.
@@ -686,6 +732,9 @@ impl Recorder<'_> {
     fn ins(&mut self, pc: usize, i: Instr) -> Result<Next, Abort> {
         let a = i.a();
         let next = Next::Pc(pc + 1);
+        if let Some(why) = never_recorded(i.op()) {
+            return Err(why);
+        }
         match i.op() {
             BcOp::MOVE => {
                 let v = self.reg(i.b())?;
@@ -874,8 +923,8 @@ impl Recorder<'_> {
                 self.close_loop()?;
                 return Ok(Next::Closed);
             }
-            BcOp::FORPREP | BcOp::TFORCALL | BcOp::TFORLOOP => return Err(Abort::InnerLoop),
-            op => return Err(Abort::Nyi(op.name())),
+            // Checked by `never_recorded` above.
+            op => return Err(never_recorded(op).unwrap_or(Abort::Nyi(op.name()))),
         }
         Ok(next)
     }
@@ -1311,7 +1360,44 @@ mod tests {
             scratch,
         )
         .map(|r| crate::jit::ir::dump::dump(&r.trace))
-        .map_err(|(why, _)| why)
+    }
+
+    /// `doomed` on the first numeric `for` loop of a chunk.
+    fn doomed_of(src: &str) -> Option<super::Abort> {
+        let mut vm = crate::vm::Vm::new();
+        let f = vm.load(src.as_bytes(), "=t").unwrap();
+        // SAFETY: `f` is the live Lua closure just loaded.
+        let proto = unsafe { &*(*f.ptr::<crate::object::LuaFunction>()).proto };
+        let op = crate::bytecode::Op::FORPREP;
+        let start = proto.code.iter().position(|i| i.op() == op).unwrap() + 1;
+        super::doomed(proto, start)
+    }
+
+    /// A loop is doomed only by a never-recorded instruction on every path of its body.
+    #[test]
+    fn doomed_loops_have_a_never_recorded_instruction_on_every_path() {
+        use super::Abort::{InnerLoop, Nyi};
+        let cases: [(&str, Option<super::Abort>); 7] = [
+            (
+                "for i = 1, 9 do local x = i * 2 t[i] = x end",
+                Some(Nyi("SETTABLE")),
+            ),
+            (
+                "for i = 1, 9 do local x = i > 3 and 1 or 2 y = x end",
+                Some(Nyi("SETGLOBAL")),
+            ),
+            ("for i = 1, 9 do if i > 5 then t[i] = i end end", None),
+            (
+                "for i = 1, 9 do if i > 5 then x = 1 else x = 2 end end",
+                None,
+            ),
+            ("for i = 1, 9 do if i > 5 then break end y = i end", None),
+            ("for i = 1, 9 do for j = 1, 2 do end end", Some(InnerLoop)),
+            ("local s = 0 for i = 1, 9 do s = s + i end y = {}", None),
+        ];
+        for (src, want) in cases {
+            assert_eq!(doomed_of(src), want, "{src}");
+        }
     }
 
     /// A recording made after an aborted one (from the storage it left, see [`Scratch`])
