@@ -63,6 +63,7 @@
 //! iteration.
 
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::bytecode::{index_k, is_k, Instr, Op as BcOp};
@@ -452,47 +453,58 @@ fn loop_body(proto: &Proto, start: usize) -> &[Instr] {
 }
 
 /// Why no recording of the loop of `proto` starting at `start` can ever succeed, if that
-/// can be seen on its bytecode without recording: an instruction the recorder never
-/// records ([`never_recorded`]: no operand or type makes it recordable) that every
-/// iteration executes before it reaches the back-edge. The engine then blacklists the
-/// loop without recording it at all.
+/// can be seen on its bytecode without recording: every path from `start` to a
+/// back-edge jumping to `start` (where a recording closes the loop) goes through an
+/// instruction the recorder never records ([`never_recorded`]: no operand or type makes
+/// it recordable) or through an inner loop's back-edge (which aborts too). The engine
+/// then blacklists the loop without recording it at all. The abort returned is that of
+/// the first such instruction (by pc) on the paths.
 ///
-/// "Every iteration executes it" is checked conservatively: no instruction between
-/// `start` and it can transfer control outside that range (every `JMP` jumps forward, so
-/// such a path could only skip it; a backward jump leaving the range is an enclosing
-/// loop's; a `RETURN` ends the iteration, which then cannot close the loop).
-/// The trade-off: such an instruction on a branch (an `if` arm, after a `break` test) is
-/// not found, since a later attempt may take the other path and compile; and the abort
-/// reported is this instruction's, where a recording might have stopped earlier for
-/// another reason (it would never have compiled either way).
+/// A search of the bytecode's control flow: paths that leave the function (`RETURN`)
+/// or jump before `start` never close the loop (the recorder stops there), and are
+/// dropped like the blocked ones. The trade-off: only instructions that fail whatever
+/// their operands block a path, so a loop that some path may still record (an NYI
+/// bytecode in one arm of an `if`, or reached only on some iterations) keeps its usual
+/// attempts; and the abort reported is this instruction's, where a recording might have
+/// stopped earlier for another reason (it would never have compiled either way).
 pub fn doomed(proto: &Proto, start: usize) -> Option<Abort> {
-    // Successor range of the instructions scanned so far.
-    let (mut lo, mut hi) = (start as isize, start as isize);
-    for (k, i) in proto.code.get(start..)?.iter().enumerate() {
-        let pc = (start + k) as isize;
-        if hi <= pc && lo >= start as isize {
-            if let Some(why) = never_recorded(i.op()) {
-                return Some(why);
-            }
-        }
-        let jump = pc + 1 + i.sbx() as isize;
-        let (a, b) = match i.op() {
-            BcOp::JMP | BcOp::FORPREP | BcOp::LOOP => (jump, jump),
-            BcOp::FORLOOP | BcOp::TFORLOOP => (jump.min(pc + 1), jump.max(pc + 1)),
-            BcOp::EQ | BcOp::LT | BcOp::LE | BcOp::TEST | BcOp::TESTSET => (pc + 1, pc + 2),
-            BcOp::LOADBOOL if i.c() != 0 => (pc + 2, pc + 2),
-            BcOp::RETURN | BcOp::TAILCALL => (pc, pc),
-            _ => (pc + 1, pc + 1),
+    let code = &proto.code;
+    let n = code.len().checked_sub(start).filter(|&n| n > 0)?;
+    let mut seen = vec![false; n];
+    let mut stack = vec![start];
+    let mut first: Option<(usize, Abort)> = None;
+    while let Some(pc) = stack.pop() {
+        let Some(done) = pc.checked_sub(start).and_then(|k| seen.get_mut(k)) else {
+            continue; // before `start` or past the end: the recording stops
         };
-        (lo, hi) = (lo.min(a), hi.max(b));
-        // Past the back-edge, or with a jump out of the loop's start: nothing further
-        // is on every path of an iteration.
-        let back_edge = matches!(i.op(), BcOp::FORLOOP | BcOp::LOOP | BcOp::TFORLOOP);
-        if lo < start as isize || (back_edge && jump == start as isize) {
-            return None;
+        if core::mem::replace(done, true) {
+            continue;
+        }
+        let i = code[pc];
+        let op = i.op();
+        let jump = (pc as isize + 1 + i.sbx() as isize) as usize;
+        let blocked = match op {
+            BcOp::FORLOOP | BcOp::LOOP if jump == start => return None, // closes the loop
+            BcOp::FORLOOP | BcOp::LOOP => Some(Abort::InnerLoop),
+            _ => never_recorded(op),
+        };
+        if let Some(why) = blocked {
+            if first.as_ref().is_none_or(|(p, _)| pc < *p) {
+                first = Some((pc, why));
+            }
+            continue;
+        }
+        match op {
+            BcOp::JMP => stack.push(jump),
+            BcOp::EQ | BcOp::LT | BcOp::LE | BcOp::TEST | BcOp::TESTSET => {
+                stack.extend([pc + 1, pc + 2])
+            }
+            BcOp::LOADBOOL if i.c() != 0 => stack.push(pc + 2),
+            BcOp::RETURN | BcOp::TAILCALL => {}
+            _ => stack.push(pc + 1),
         }
     }
-    None
+    first.map(|(_, why)| why)
 }
 
 /// The abort of an instruction the recorder never records, whatever its operands.
@@ -1377,22 +1389,36 @@ mod tests {
     #[test]
     fn doomed_loops_have_a_never_recorded_instruction_on_every_path() {
         use super::Abort::{InnerLoop, Nyi};
-        let cases: [(&str, Option<super::Abort>); 7] = [
+        let set = Some(Nyi("SETGLOBAL"));
+        let cases: [(&str, Option<super::Abort>); 11] = [
             (
                 "for i = 1, 9 do local x = i * 2 t[i] = x end",
                 Some(Nyi("SETTABLE")),
             ),
             (
                 "for i = 1, 9 do local x = i > 3 and 1 or 2 y = x end",
-                Some(Nyi("SETGLOBAL")),
+                set.clone(),
             ),
             ("for i = 1, 9 do if i > 5 then t[i] = i end end", None),
             (
                 "for i = 1, 9 do if i > 5 then x = 1 else x = 2 end end",
+                set.clone(),
+            ),
+            ("for i = 1, 9 do if i > 5 then break end y = i end", set),
+            (
+                "for i = 1, 9 do if i > 5 then return end y = i end",
+                Some(Nyi("RETURN")),
+            ),
+            ("for i = 1, 9 do for j = 1, 2 do end end", Some(InnerLoop)),
+            (
+                "for i = 1, 9 do local s = 0 while s < i do s = s + 1 end end",
                 None,
             ),
-            ("for i = 1, 9 do if i > 5 then break end y = i end", None),
-            ("for i = 1, 9 do for j = 1, 2 do end end", Some(InnerLoop)),
+            (
+                "for i = 1, 9 do if i > 5 then t[i] = 1 else local z = i * 2 end end",
+                None,
+            ),
+            ("for i = 1, 9 do local s = i > 5 and {} or 2 end", None),
             ("local s = 0 for i = 1, 9 do s = s + i end y = {}", None),
         ];
         for (src, want) in cases {
