@@ -469,7 +469,31 @@ fn loop_body(proto: &Proto, start: usize) -> &[Instr] {
 /// stopped earlier for another reason (it would never have compiled either way).
 pub fn doomed(proto: &Proto, start: usize) -> Option<Abort> {
     let code = &proto.code;
-    let n = code.len().checked_sub(start).filter(|&n| n > 0)?;
+    // The loop ends at its last back-edge to `start` (nested loops may share a start): a
+    // path past it never comes back (every backward jump is a back-edge, to the start of
+    // its own loop, and loops nest). A body without a never-recorded instruction needs no
+    // search: this scan is all an attempt that goes on to record pays.
+    let mut last = None;
+    let mut blocker = None;
+    for (k, i) in code.get(start..)?.iter().enumerate() {
+        let pc = start + k;
+        let to_start = (pc as isize + 1 + i.sbx() as isize) as usize == start;
+        let op = i.op();
+        let back_edge = matches!(op, BcOp::FORLOOP | BcOp::LOOP | BcOp::TFORLOOP);
+        if back_edge && to_start {
+            last = Some(pc);
+        }
+        let blocks =
+            never_recorded(op).is_some() || (matches!(op, BcOp::FORLOOP | BcOp::LOOP) && !to_start);
+        if blocks && blocker.is_none() {
+            blocker = Some(pc);
+        }
+    }
+    let last = last?;
+    if blocker.is_none_or(|b| b > last) {
+        return None;
+    }
+    let n = last + 1 - start;
     let mut seen = vec![false; n];
     let mut stack = vec![start];
     let mut first: Option<(usize, Abort)> = None;
@@ -1390,7 +1414,7 @@ mod tests {
     fn doomed_loops_have_a_never_recorded_instruction_on_every_path() {
         use super::Abort::{InnerLoop, Nyi};
         let set = Some(Nyi("SETGLOBAL"));
-        let cases: [(&str, Option<super::Abort>); 11] = [
+        let cases: [(&str, Option<super::Abort>); 12] = [
             (
                 "for i = 1, 9 do local x = i * 2 t[i] = x end",
                 Some(Nyi("SETTABLE")),
@@ -1420,6 +1444,10 @@ mod tests {
             ),
             ("for i = 1, 9 do local s = i > 5 and {} or 2 end", None),
             ("local s = 0 for i = 1, 9 do s = s + i end y = {}", None),
+            (
+                "for i = 1, 9 do local x = i end for k in next, {} do end",
+                None,
+            ),
         ];
         for (src, want) in cases {
             assert_eq!(doomed_of(src), want, "{src}");
