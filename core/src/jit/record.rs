@@ -63,7 +63,6 @@
 //! iteration.
 
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::bytecode::{index_k, is_k, Instr, Op as BcOp};
@@ -460,7 +459,7 @@ fn loop_body(proto: &Proto, start: usize) -> &[Instr] {
 /// then blacklists the loop without recording it at all. The abort returned is that of
 /// the first such instruction (by pc) on the paths.
 ///
-/// A search of the bytecode's control flow: paths that leave the function (`RETURN`)
+/// A reachability pass over the loop body: paths that leave the function (`RETURN`)
 /// or jump before `start` never close the loop (the recorder stops there), and are
 /// dropped like the blocked ones. The trade-off: only instructions that fail whatever
 /// their operands block a path, so a loop that some path may still record (an NYI
@@ -493,42 +492,52 @@ pub fn doomed(proto: &Proto, start: usize) -> Option<Abort> {
     if blocker.is_none_or(|b| b > last) {
         return None;
     }
-    let n = last + 1 - start;
-    let mut seen = vec![false; n];
-    let mut stack = vec![start];
-    let mut first: Option<(usize, Abort)> = None;
-    while let Some(pc) = stack.pop() {
-        let Some(done) = pc.checked_sub(start).and_then(|k| seen.get_mut(k)) else {
-            continue; // before `start` or past the end: the recording stops
-        };
-        if core::mem::replace(done, true) {
+    // Reachability in one forward pass (every jump inside a loop body is forward, but
+    // for back-edges, which end paths here), in a bitset on the stack: no allocation.
+    const MAX_BODY: usize = 1024;
+    let mut reach = [0u64; MAX_BODY / 64];
+    if last - start >= MAX_BODY {
+        return None; // not worth searching: record and see
+    }
+    fn mark(reach: &mut [u64], k: isize) {
+        if let Some(w) = usize::try_from(k).ok().and_then(|k| reach.get_mut(k / 64)) {
+            *w |= 1 << (k % 64);
+        }
+    }
+    let o = start as isize;
+    mark(&mut reach, 0);
+    let mut first = None;
+    for pc in start..=last {
+        let k = pc - start;
+        if reach[k / 64] & (1 << (k % 64)) == 0 {
             continue;
         }
         let i = code[pc];
         let op = i.op();
-        let jump = (pc as isize + 1 + i.sbx() as isize) as usize;
+        let jump = pc as isize + 1 + i.sbx() as isize;
         let blocked = match op {
-            BcOp::FORLOOP | BcOp::LOOP if jump == start => return None, // closes the loop
+            BcOp::FORLOOP | BcOp::LOOP if jump == start as isize => return None, // closes
             BcOp::FORLOOP | BcOp::LOOP => Some(Abort::InnerLoop),
             _ => never_recorded(op),
         };
-        if let Some(why) = blocked {
-            if first.as_ref().is_none_or(|(p, _)| pc < *p) {
-                first = Some((pc, why));
-            }
+        if blocked.is_some() {
+            // Paths end here; the first blocker by pc is the one reported.
+            first = first.or(blocked);
             continue;
         }
         match op {
-            BcOp::JMP => stack.push(jump),
+            BcOp::JMP if jump <= pc as isize => return None, // not a loop body's shape
+            BcOp::JMP => mark(&mut reach, jump - o),
             BcOp::EQ | BcOp::LT | BcOp::LE | BcOp::TEST | BcOp::TESTSET => {
-                stack.extend([pc + 1, pc + 2])
+                mark(&mut reach, k as isize + 1);
+                mark(&mut reach, k as isize + 2);
             }
-            BcOp::LOADBOOL if i.c() != 0 => stack.push(pc + 2),
+            BcOp::LOADBOOL if i.c() != 0 => mark(&mut reach, k as isize + 2),
             BcOp::RETURN | BcOp::TAILCALL => {}
-            _ => stack.push(pc + 1),
+            _ => mark(&mut reach, k as isize + 1),
         }
     }
-    first.map(|(_, why)| why)
+    first
 }
 
 /// The abort of an instruction the recorder never records, whatever its operands.
