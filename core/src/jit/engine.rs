@@ -522,7 +522,7 @@ fn compile(
         e.say(&format!("[TRACE {number:3} start {loc}]\n"));
     }
     // SAFETY: `proto` is the running function's prototype.
-    if let Some(why) = record::doomed(unsafe { &*proto }, pc) {
+    if let Some(why) = record::doomed(unsafe { &*proto }, pc, edge) {
         e.definite = true;
         return Err(why);
     }

@@ -466,15 +466,21 @@ fn loop_body(proto: &Proto, start: usize) -> &[Instr] {
 /// bytecode in one arm of an `if`, or reached only on some iterations) keeps its usual
 /// attempts; and the abort reported is this instruction's, where a recording might have
 /// stopped earlier for another reason (it would never have compiled either way).
-pub fn doomed(proto: &Proto, start: usize) -> Option<Abort> {
+pub fn doomed(proto: &Proto, start: usize, edge: usize) -> Option<Abort> {
     let code = &proto.code;
     // The loop ends at its last back-edge to `start` (nested loops may share a start): a
     // path past it never comes back (every backward jump is a back-edge, to the start of
     // its own loop, and loops nest). A body without a never-recorded instruction needs no
-    // search: this scan is all an attempt that goes on to record pays.
+    // search: this scan is all an attempt that goes on to record pays. When `edge` (the
+    // back-edge found hot) is a `FORLOOP` it is the last: no loop encloses a `for` body
+    // from the same start (its `FORPREP` would be outside that loop, jumping inside).
+    let for_loop = code.get(edge).is_some_and(|i| {
+        i.op() == BcOp::FORLOOP && (edge as isize + 1 + i.sbx() as isize) as usize == start
+    });
+    let end = if for_loop { edge + 1 } else { code.len() };
     let mut last = None;
     let mut blocker = None;
-    for (k, i) in code.get(start..)?.iter().enumerate() {
+    for (k, i) in code.get(start..end)?.iter().enumerate() {
         let pc = start + k;
         let to_start = (pc as isize + 1 + i.sbx() as isize) as usize == start;
         let op = i.op();
@@ -1415,7 +1421,14 @@ mod tests {
         let proto = unsafe { &*(*f.ptr::<crate::object::LuaFunction>()).proto };
         let op = crate::bytecode::Op::FORPREP;
         let start = proto.code.iter().position(|i| i.op() == op).unwrap() + 1;
-        super::doomed(proto, start)
+        let edge = start - 1 + (1 + proto.code[start - 1].sbx()) as usize;
+        assert_eq!(proto.code[edge].op(), crate::bytecode::Op::FORLOOP);
+        let (a, b) = (
+            super::doomed(proto, start, edge),
+            super::doomed(proto, start, 0),
+        );
+        assert_eq!(a, b, "with and without the edge");
+        a
     }
 
     /// A loop is doomed only by a never-recorded instruction on every path of its body.
