@@ -30,12 +30,17 @@
 //!
 //! Costs with the JIT on, per event (AArch64 instructions, release build): a back-edge
 //! of a loop still counting ~10, of a blacklisted loop 1 (the mark's bit test), with the
-//! JIT off 3; a failed recording attempt ~9000 (mostly the recorder's allocations and
-//! IR building before it reaches the obstacle); entering a linked trace and restoring
+//! JIT off 3; an attempt at a loop whose body has a never-recorded bytecode on every
+//! path ([`record::doomed`]) a scan of the body, about 10 per bytecode, and no recording;
+//! a failed recording the IR built before the obstacle (the recorder reuses the storage
+//! of earlier failed recordings, [`record::Scratch`], so it allocates nothing once warm;
+//! constant labels are formatted only by dumps); entering a linked trace and restoring
 //! the VM at its exit ~300 beyond the trace's own code.
 //!
-//! What an attempt costs before it fails is the recorder's work up to the abort; the
-//! engine adds no formatting unless `-jv`/`-jdump` asked for it.
+//! The engine adds no formatting unless `-jv`/`-jdump` asked for it. Totals of whole
+//! programs move by up to ~0.1% with where the allocator places objects (table hashes
+//! of object addresses, allocator bins), so JIT-on and JIT-off counts of one program are
+//! compared with the same binary.
 //!
 //! Invariants: machine code only ever runs on AArch64 hosts with executable memory
 //! installed ([`Engine::set_code_memory`]); elsewhere traces are recorded, compiled and
