@@ -454,7 +454,7 @@ fn loop_body(proto: &Proto, start: usize) -> &[Instr] {
 /// Why no recording of the loop of `proto` starting at `start` can ever succeed, if that
 /// can be seen on its bytecode without recording: every path from `start` to a
 /// back-edge jumping to `start` (where a recording closes the loop) goes through an
-/// instruction the recorder never records ([`never_recorded`]: no operand or type makes
+/// instruction the recorder never records (`never_recorded`: no operand or type makes
 /// it recordable) or through an inner loop's back-edge (which aborts too). The engine
 /// then blacklists the loop without recording it at all. The abort returned is that of
 /// the first such instruction (by pc) on the paths.
