@@ -11,7 +11,9 @@
 //! - a recording aborts: the loop is `Penalized` with a randomized exponential backoff
 //!   (the next attempt waits `penalty` back-edges, doubled plus random bits each time,
 //!   LuaJIT's `penalty_pc`); after [`MAX_ATTEMPTS`] failures, or [`MAX_SAME_ABORTS`] in a
-//!   row for the same reason (a [`Failure`]), it is `Blacklisted`: its back-edge
+//!   row for the same reason (a [`Failure`]), or at once, without recording, when the
+//!   body has a bytecode the recorder never handles on every path (see
+//!   [`record::doomed`]), it is `Blacklisted`: its back-edge
 //!   instruction is marked ([`crate::vm::hot::NO_HOT`], LuaJIT's `IFORL`) and the
 //!   interpreter never counts it again, so it costs what it costs with the JIT off;
 //! - a linked trace that leaves during its first iteration most of the time (judged every
@@ -28,12 +30,17 @@
 //!
 //! Costs with the JIT on, per event (AArch64 instructions, release build): a back-edge
 //! of a loop still counting ~10, of a blacklisted loop 1 (the mark's bit test), with the
-//! JIT off 3; a failed recording attempt ~9000 (mostly the recorder's allocations and
-//! IR building before it reaches the obstacle); entering a linked trace and restoring
+//! JIT off 3; an attempt at a loop whose body has a never-recorded bytecode on every
+//! path ([`record::doomed`]) a scan of the body, about 10 per bytecode, and no recording;
+//! a failed recording the IR built before the obstacle (the recorder reuses the storage
+//! of earlier failed recordings, [`record::Scratch`], so it allocates nothing once warm;
+//! constant labels are formatted only by dumps); entering a linked trace and restoring
 //! the VM at its exit ~300 beyond the trace's own code.
 //!
-//! What an attempt costs before it fails is the recorder's work up to the abort; the
-//! engine adds no formatting unless `-jv`/`-jdump` asked for it.
+//! The engine adds no formatting unless `-jv`/`-jdump` asked for it. Totals of whole
+//! programs move by up to ~0.1% with where the allocator places objects (table hashes
+//! of object addresses, allocator bins), so JIT-on and JIT-off counts of one program are
+//! compared with the same binary.
 //!
 //! Invariants: machine code only ever runs on AArch64 hosts with executable memory
 //! installed ([`Engine::set_code_memory`]); elsewhere traces are recorded, compiled and
@@ -189,6 +196,10 @@ pub struct Engine {
     /// Lines waiting for the VM's output when no log sink is installed.
     pending: String,
     rng: u32,
+    /// The recorder's storage, reused from one recording to the next.
+    scratch: record::Scratch,
+    /// The last attempt failed definitely (see [`record::doomed`]).
+    definite: bool,
 }
 
 impl Default for Engine {
@@ -222,6 +233,8 @@ impl Engine {
             log: None,
             pending: String::new(),
             rng: 0x2545_f491,
+            definite: false,
+            scratch: record::Scratch::default(),
         }
     }
 
@@ -471,7 +484,11 @@ fn on_hot_slow(
             if e.verbose {
                 e.say(&format!("[TRACE --- {loc} -- {why}]\n"));
             }
-            if let Some(wait) = e.penalize(key, edge, Failure::of(&why)) {
+            if core::mem::take(&mut e.definite) {
+                // Every attempt would stop at the same bytecode: the loop can never
+                // compile, and each further attempt would only cost.
+                e.blacklist(key, edge);
+            } else if let Some(wait) = e.penalize(key, edge, Failure::of(&why)) {
                 set_counter(vm, proto, pc, wait);
             }
             None
@@ -509,6 +526,11 @@ fn compile(
     if e.verbose {
         e.say(&format!("[TRACE {number:3} start {loc}]\n"));
     }
+    // SAFETY: `proto` is the running function's prototype.
+    if let Some(why) = record::doomed(unsafe { &*proto }, pc, edge) {
+        e.definite = true;
+        return Err(why);
+    }
     let (cl, base, avail) = frame(vm).ok_or(Abort::BadType("frame"))?;
     // SAFETY: `cl` is the running Lua closure.
     if unsafe { (*cl).proto } != proto {
@@ -535,6 +557,7 @@ fn compile(
         e.params.limits(),
         e.params.flags.passes(),
         inputs,
+        &mut e.scratch,
     )?;
     let trace = rec.trace;
     #[cfg(debug_assertions)]
@@ -875,7 +898,7 @@ mod tests {
     #[test]
     fn blacklisted_loop_is_marked_and_never_recorded_again() {
         let mut vm = vm_with("'hotloop=1', 'maxrecord=1'");
-        let src = "s = 0 for i = 1, 500 do s = s + i end";
+        let src = "local s = 0 for i = 1, 500 do s = s + i end";
         let p = run(&mut vm, src);
         assert_eq!(recordings(&vm), MAX_SAME_ABORTS as u64);
         let edge = first(p, Op::FORLOOP);
@@ -888,6 +911,44 @@ mod tests {
         assert_ne!(p, p2);
         // A second loop fails and is blacklisted on its own: no more than its attempts.
         assert_eq!(recordings(&vm), 2 * MAX_SAME_ABORTS as u64);
+    }
+
+    /// A bytecode the recorder never handles, on every path through the body, fails
+    /// every attempt the same way: the loop is blacklisted after its first attempt.
+    #[test]
+    fn unconditional_nyi_blacklists_at_once() {
+        let mut vm = vm_with("'hotloop=1'");
+        let p = run(
+            &mut vm,
+            "local t = {} for i = 1, 500 do local x = i * 2 t[i] = x end",
+        );
+        assert_eq!(recordings(&vm), 1);
+        let start = first(p, Op::FORPREP) + 1;
+        let e = vm.jit.as_ref().unwrap();
+        assert_eq!(e.loop_state(p, start), Some(LoopState::Blacklisted));
+    }
+
+    /// An NYI bytecode on a branch is not definite: the loop gets its usual attempts, and
+    /// one taking the other path compiles.
+    #[test]
+    fn nyi_on_a_branch_keeps_its_attempts() {
+        let mut vm = vm_with("'hotloop=1'");
+        let p = run(
+            &mut vm,
+            "local t, s = {}, 0 for i = 1, 2000 do \
+             if i < 3 then t[i] = i else s = s + i end end assert(s == 2000 * 2001 / 2 - 3)",
+        );
+        assert!(recordings(&vm) >= 2, "{}", recordings(&vm));
+        let start = first(p, Op::FORPREP) + 1;
+        let e = vm.jit.as_ref().unwrap();
+        assert!(
+            matches!(
+                e.loop_state(p, start),
+                Some(LoopState::Linked(_) | LoopState::Parked)
+            ),
+            "{:?}",
+            e.loop_state(p, start)
+        );
     }
 
     /// Re-running a blacklisted loop (the same prototype) enters the recorder no more.

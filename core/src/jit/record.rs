@@ -62,15 +62,13 @@
 //! `a64count`: an array sum `s = s + t[i]` runs 19 instead of 24 instructions per
 //! iteration.
 
-use alloc::format;
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::bytecode::{index_k, is_k, Instr, Op as BcOp};
 use crate::gc::Kind as GcKind;
 use crate::jit::ir::{Call, Fpm, IrError, IrT, IrType, Op, Ref, SloadFlags, Trace};
-use crate::jit::snapshot::SlotMap;
+use crate::jit::snapshot::{SlotMap, Snapshot};
 use crate::object::{NativeFunction, Proto, Table, UpVal};
 use crate::value::{tag, Value};
 use crate::vm::meta::lua_mod;
@@ -172,6 +170,21 @@ pub struct Recording {
 /// Maximum number of inputs of one trace.
 pub const MAX_INPUTS: usize = 64;
 
+/// The dump label of input `n` (static: labels cost nothing unless a dump prints them).
+fn input_label(n: impl Into<usize>) -> &'static str {
+    const NAMES: [&str; MAX_INPUTS] = [
+        "input0", "input1", "input2", "input3", "input4", "input5", "input6", "input7", "input8",
+        "input9", "input10", "input11", "input12", "input13", "input14", "input15", "input16",
+        "input17", "input18", "input19", "input20", "input21", "input22", "input23", "input24",
+        "input25", "input26", "input27", "input28", "input29", "input30", "input31", "input32",
+        "input33", "input34", "input35", "input36", "input37", "input38", "input39", "input40",
+        "input41", "input42", "input43", "input44", "input45", "input46", "input47", "input48",
+        "input49", "input50", "input51", "input52", "input53", "input54", "input55", "input56",
+        "input57", "input58", "input59", "input60", "input61", "input62", "input63",
+    ];
+    NAMES.get(n.into()).copied().unwrap_or("input")
+}
+
 /// A traced value: its IR ref and its live value.
 #[derive(Clone, Copy)]
 struct Tv {
@@ -179,8 +192,28 @@ struct Tv {
     v: Value,
 }
 
+/// Storage the recorder keeps between recordings (the engine owns one): an aborted
+/// recording hands its trace, slot map, snapshots and lists back here, cleared but with
+/// their capacity, and the next recording starts from them instead of allocating. A
+/// successful recording keeps what it returns in its [`Recording`].
+#[derive(Default)]
+pub struct Scratch {
+    trace: Option<Trace>,
+    slots: SlotMap,
+    shadow: Vec<Value>,
+    assumptions: Vec<Assumption>,
+    const_tables: Vec<(Ref, *mut Table)>,
+    guarded_natives: Vec<Value>,
+    bytecode: Vec<(usize, Instr)>,
+    uv: Vec<UpvalState>,
+    /// Snapshots of aborted recordings, whose vectors new snapshots reuse.
+    snaps: Vec<Snapshot>,
+}
+
 struct Recorder<'a> {
     t: Trace,
+    /// See [`Scratch::snaps`].
+    spare: Vec<Snapshot>,
     slots: SlotMap,
     shadow: Vec<Value>,
     proto: &'a Proto,
@@ -325,28 +358,41 @@ pub fn record(
     limits: crate::jit::ir::Limits,
     passes: crate::jit::opt::Passes,
     inputs_addr: u64,
+    scratch: &mut Scratch,
 ) -> Result<Recording, Abort> {
+    let t = match scratch.trace.take() {
+        Some(mut t) => {
+            t.reset(passes, limits);
+            t
+        }
+        None => Trace::new(passes, limits),
+    };
     let mut r = Recorder {
-        t: Trace::new(passes, limits),
-        slots: SlotMap::new(),
-        shadow: regs.to_vec(),
+        t,
+        // The spare snapshots stay as they are: each is overwritten when reused.
+        spare: core::mem::take(&mut scratch.snaps),
+        slots: core::mem::take(&mut scratch.slots),
+        shadow: take_cleared(&mut scratch.shadow),
         proto,
         env,
         start,
         top: proto.max_stack as i16,
-        assumptions: Vec::new(),
-        const_tables: Vec::new(),
-        guarded_natives: Vec::new(),
-        bytecode: Vec::new(),
+        assumptions: take_cleared(&mut scratch.assumptions),
+        const_tables: take_cleared(&mut scratch.const_tables),
+        guarded_natives: take_cleared(&mut scratch.guarded_natives),
+        bytecode: take_cleared(&mut scratch.bytecode),
         ninputs: 0,
         inputs_addr,
         pc: start,
         upvals,
         thread,
         base,
-        uv: vec![UpvalState::default(); upvals.len()],
+        uv: take_cleared(&mut scratch.uv),
         narrow_index: false,
     };
+    r.slots.clear();
+    r.shadow.extend_from_slice(regs);
+    r.uv.resize(upvals.len(), UpvalState::default());
     let body = loop_body(proto, start);
     r.narrow_index = indexes_with_variable(body);
     for n in written_upvalues(body) {
@@ -354,7 +400,26 @@ pub fn record(
             u.mutable = true;
         }
     }
-    r.run()?;
+    if let Err(why) = r.run() {
+        r.spare.append(&mut r.t.snaps);
+        *scratch = Scratch {
+            trace: Some(r.t),
+            slots: r.slots,
+            shadow: r.shadow,
+            assumptions: r.assumptions,
+            const_tables: r.const_tables,
+            guarded_natives: r.guarded_natives,
+            bytecode: r.bytecode,
+            uv: r.uv,
+            snaps: r.spare,
+        };
+        return Err(why);
+    }
+    scratch.slots = r.slots;
+    scratch.shadow = r.shadow;
+    scratch.const_tables = r.const_tables;
+    scratch.uv = r.uv;
+    scratch.snaps = r.spare;
     Ok(Recording {
         trace: r.t,
         assumptions: r.assumptions,
@@ -363,6 +428,13 @@ pub fn record(
         ninputs: r.ninputs,
         guarded_natives: r.guarded_natives,
     })
+}
+
+/// The vector in `v`, emptied, with its capacity (leaving `v` empty).
+fn take_cleared<T>(v: &mut Vec<T>) -> Vec<T> {
+    let mut v = core::mem::take(v);
+    v.clear();
+    v
 }
 
 /// The bytecode of the loop body starting at `start`: from `start` to the first back-edge
@@ -377,6 +449,136 @@ fn loop_body(proto: &Proto, start: usize) -> &[Instr] {
         })
         .unwrap_or(code.len().saturating_sub(1));
     code.get(start..=end).unwrap_or(&[])
+}
+
+/// Why no recording of the loop of `proto` starting at `start` can ever succeed, if that
+/// can be seen on its bytecode without recording: every path from `start` to a
+/// back-edge jumping to `start` (where a recording closes the loop) goes through an
+/// instruction the recorder never records (`never_recorded`: no operand or type makes
+/// it recordable) or through an inner loop's back-edge (which aborts too). The engine
+/// then blacklists the loop without recording it at all. The abort returned is that of
+/// the first such instruction (by pc) on the paths.
+///
+/// A reachability pass over the loop body: paths that leave the function (`RETURN`)
+/// or jump before `start` never close the loop (the recorder stops there), and are
+/// dropped like the blocked ones. The trade-off: only instructions that fail whatever
+/// their operands block a path, so a loop that some path may still record (an NYI
+/// bytecode in one arm of an `if`, or reached only on some iterations) keeps its usual
+/// attempts; and the abort reported is this instruction's, where a recording might have
+/// stopped earlier for another reason (it would never have compiled either way).
+pub fn doomed(proto: &Proto, start: usize, edge: usize) -> Option<Abort> {
+    let code = &proto.code;
+    // The loop ends at its last back-edge to `start` (nested loops may share a start): a
+    // path past it never comes back (every backward jump is a back-edge, to the start of
+    // its own loop, and loops nest). A body without a never-recorded instruction needs no
+    // search: this scan is all an attempt that goes on to record pays. When `edge` (the
+    // back-edge found hot) is a `FORLOOP` it is the last: no loop encloses a `for` body
+    // from the same start (its `FORPREP` would be outside that loop, jumping inside).
+    let for_loop = code.get(edge).is_some_and(|i| {
+        i.op() == BcOp::FORLOOP && (edge as isize + 1 + i.sbx() as isize) as usize == start
+    });
+    let end = if for_loop { edge + 1 } else { code.len() };
+    let mut last = None;
+    let mut blocker = None;
+    for (k, i) in code.get(start..end)?.iter().enumerate() {
+        let pc = start + k;
+        let to_start = (pc as isize + 1 + i.sbx() as isize) as usize == start;
+        let op = i.op();
+        let back_edge = matches!(op, BcOp::FORLOOP | BcOp::LOOP | BcOp::TFORLOOP);
+        if back_edge && to_start {
+            last = Some(pc);
+        }
+        let blocks =
+            never_recorded(op).is_some() || (matches!(op, BcOp::FORLOOP | BcOp::LOOP) && !to_start);
+        if blocks && blocker.is_none() {
+            blocker = Some(pc);
+        }
+    }
+    let last = last?;
+    if blocker.is_none_or(|b| b > last) {
+        return None;
+    }
+    // Reachability in one forward pass (every jump inside a loop body is forward, but
+    // for back-edges, which end paths here), in a bitset on the stack: no allocation.
+    const MAX_BODY: usize = 1024;
+    let mut reach = [0u64; MAX_BODY / 64];
+    if last - start >= MAX_BODY {
+        return None; // not worth searching: record and see
+    }
+    fn mark(reach: &mut [u64], k: isize) {
+        if let Some(w) = usize::try_from(k).ok().and_then(|k| reach.get_mut(k / 64)) {
+            *w |= 1 << (k % 64);
+        }
+    }
+    let o = start as isize;
+    mark(&mut reach, 0);
+    let mut first = None;
+    for pc in start..=last {
+        let k = pc - start;
+        if reach[k / 64] & (1 << (k % 64)) == 0 {
+            continue;
+        }
+        let i = code[pc];
+        let op = i.op();
+        let jump = pc as isize + 1 + i.sbx() as isize;
+        let blocked = match op {
+            BcOp::FORLOOP | BcOp::LOOP if jump == start as isize => return None, // closes
+            BcOp::FORLOOP | BcOp::LOOP => Some(Abort::InnerLoop),
+            _ => never_recorded(op),
+        };
+        if blocked.is_some() {
+            // Paths end here; the first blocker by pc is the one reported.
+            first = first.or(blocked);
+            continue;
+        }
+        match op {
+            BcOp::JMP if jump <= pc as isize => return None, // not a loop body's shape
+            BcOp::JMP => mark(&mut reach, jump - o),
+            BcOp::EQ | BcOp::LT | BcOp::LE | BcOp::TEST | BcOp::TESTSET => {
+                mark(&mut reach, k as isize + 1);
+                mark(&mut reach, k as isize + 2);
+            }
+            BcOp::LOADBOOL if i.c() != 0 => mark(&mut reach, k as isize + 2),
+            BcOp::RETURN | BcOp::TAILCALL => {}
+            _ => mark(&mut reach, k as isize + 1),
+        }
+    }
+    first
+}
+
+/// The abort of an instruction the recorder never records, whatever its operands.
+/// [`Recorder::ins`] checks this first, so the two cannot disagree.
+fn never_recorded(op: BcOp) -> Option<Abort> {
+    match op {
+        BcOp::MOVE
+        | BcOp::LOADK
+        | BcOp::LOADBOOL
+        | BcOp::LOADNIL
+        | BcOp::GETGLOBAL
+        | BcOp::GETUPVAL
+        | BcOp::SETUPVAL
+        | BcOp::GETTABLE
+        | BcOp::ADD
+        | BcOp::SUB
+        | BcOp::MUL
+        | BcOp::DIV
+        | BcOp::MOD
+        | BcOp::POW
+        | BcOp::UNM
+        | BcOp::NOT
+        | BcOp::LEN
+        | BcOp::JMP
+        | BcOp::EQ
+        | BcOp::LT
+        | BcOp::LE
+        | BcOp::TEST
+        | BcOp::TESTSET
+        | BcOp::CALL
+        | BcOp::FORLOOP
+        | BcOp::LOOP => None,
+        BcOp::FORPREP | BcOp::TFORCALL | BcOp::TFORLOOP => Some(Abort::InnerLoop),
+        op => Some(Abort::Nyi(op.name())),
+    }
 }
 
 /// The upvalues that `SETUPVAL`s of the loop body write.
@@ -472,10 +674,8 @@ impl Recorder<'_> {
         Ok(match ty {
             IrType::NUM => self.t.knum(v.num_unchecked())?,
             IrType::NIL | IrType::FALSE | IrType::TRUE => Trace::kpri(ty),
-            _ => {
-                let label = format!("{}:{:#x}", ty.name(), v.payload());
-                self.t.kgc(ty, v.payload(), label)?
-            }
+            // Unlabeled: dumps print `type:payload`, formatted only when one is made.
+            _ => self.t.kgc_unlabeled(ty, v.payload())?,
         })
     }
 
@@ -492,7 +692,9 @@ impl Recorder<'_> {
     }
 
     fn snapshot(&mut self, pc: usize) -> Result<(), Abort> {
-        let s = self.slots.snapshot(pc as u32, self.top);
+        let s = self
+            .slots
+            .snapshot_into(pc as u32, self.top, self.spare.pop());
         self.t.push_snapshot(s)?;
         Ok(())
     }
@@ -562,7 +764,7 @@ impl Recorder<'_> {
                 expect: Expect::Number(n),
             });
             let addr = self.inputs_addr + 8 * n as u64;
-            let p = self.t.kptr(addr, Some(format!("input{n}")))?;
+            let p = self.t.kptr_static(addr, input_label(n))?;
             let r = self.t.emit(Op::XLOAD, IrT::new(IrType::NUM), p.0, 0)?;
             return Ok(Tv { r, v });
         }
@@ -581,6 +783,9 @@ impl Recorder<'_> {
     fn ins(&mut self, pc: usize, i: Instr) -> Result<Next, Abort> {
         let a = i.a();
         let next = Next::Pc(pc + 1);
+        if let Some(why) = never_recorded(i.op()) {
+            return Err(why);
+        }
         match i.op() {
             BcOp::MOVE => {
                 let v = self.reg(i.b())?;
@@ -769,8 +974,8 @@ impl Recorder<'_> {
                 self.close_loop()?;
                 return Ok(Next::Closed);
             }
-            BcOp::FORPREP | BcOp::TFORCALL | BcOp::TFORLOOP => return Err(Abort::InnerLoop),
-            op => return Err(Abort::Nyi(op.name())),
+            // Checked by `never_recorded` above.
+            op => return Err(never_recorded(op).unwrap_or(Abort::Nyi(op.name()))),
         }
         Ok(next)
     }
@@ -810,7 +1015,7 @@ impl Recorder<'_> {
         });
         let cell = self
             .t
-            .kptr(self.inputs_addr + 8 * k as u64, Some(format!("input{k}")))?;
+            .kptr_static(self.inputs_addr + 8 * k as u64, input_label(k))?;
         let r = self.t.emit_rl(Op::UREF, IrType::PTR, cell, n as u16)?;
         self.uv[n].addr = Some(r);
         Ok(r)
@@ -1153,6 +1358,158 @@ mod tests {
             .find("---- TRACE 1 mcode")
             .map_or(out.len(), |e| start + e);
         &out[start..end]
+    }
+
+    /// Records the loop of chunk `src` (its first numeric `for`, in its first iteration)
+    /// with `scratch`: the unoptimized IR dump, or the abort.
+    fn record_chunk(
+        src: &str,
+        scratch: &mut super::Scratch,
+    ) -> Result<super::String, super::Abort> {
+        use crate::bytecode::Op as BcOp;
+        use crate::object::LuaFunction;
+        use crate::value::Value;
+        let mut vm = crate::vm::Vm::new();
+        crate::stdlib::open_libs(&mut vm).unwrap();
+        let f = vm.load(src.as_bytes(), "=t").unwrap();
+        // SAFETY: `f` is the live Lua closure just loaded (the VM keeps it alive: no GC
+        // runs while this test records).
+        let (proto, env) = unsafe {
+            let lf = f.ptr::<LuaFunction>();
+            (&*(*lf).proto, (*lf).env)
+        };
+        let start = proto
+            .code
+            .iter()
+            .position(|i| i.op() == BcOp::FORPREP)
+            .unwrap()
+            + 1;
+        let a = proto.code[start - 1].a() as usize;
+        // Index 1, limit 1000, step 1; every other register 2.
+        let regs: super::Vec<Value> = (0..proto.max_stack as usize)
+            .map(|r| {
+                Value::num(
+                    [1.0, 1000.0, 1.0, 1.0]
+                        .get(r.wrapping_sub(a))
+                        .map_or(2.0, |v| *v),
+                )
+            })
+            .collect();
+        let inputs = [0u64; super::MAX_INPUTS];
+        let params = crate::jit::params::Params::default();
+        super::record(
+            proto,
+            env,
+            &[],
+            vm.cur,
+            0,
+            &regs,
+            start,
+            params.limits(),
+            params.flags.passes(),
+            inputs.as_ptr() as u64,
+            scratch,
+        )
+        .map(|r| crate::jit::ir::dump::dump(&r.trace))
+    }
+
+    /// `doomed` on the first numeric `for` loop of a chunk.
+    fn doomed_of(src: &str) -> Option<super::Abort> {
+        let mut vm = crate::vm::Vm::new();
+        let f = vm.load(src.as_bytes(), "=t").unwrap();
+        // SAFETY: `f` is the live Lua closure just loaded.
+        let proto = unsafe { &*(*f.ptr::<crate::object::LuaFunction>()).proto };
+        let op = crate::bytecode::Op::FORPREP;
+        let start = proto.code.iter().position(|i| i.op() == op).unwrap() + 1;
+        let edge = start - 1 + (1 + proto.code[start - 1].sbx()) as usize;
+        assert_eq!(proto.code[edge].op(), crate::bytecode::Op::FORLOOP);
+        let (a, b) = (
+            super::doomed(proto, start, edge),
+            super::doomed(proto, start, 0),
+        );
+        assert_eq!(a, b, "with and without the edge");
+        a
+    }
+
+    /// A loop is doomed only by a never-recorded instruction on every path of its body.
+    #[test]
+    fn doomed_loops_have_a_never_recorded_instruction_on_every_path() {
+        use super::Abort::{InnerLoop, Nyi};
+        let set = Some(Nyi("SETGLOBAL"));
+        let cases: [(&str, Option<super::Abort>); 12] = [
+            (
+                "for i = 1, 9 do local x = i * 2 t[i] = x end",
+                Some(Nyi("SETTABLE")),
+            ),
+            (
+                "for i = 1, 9 do local x = i > 3 and 1 or 2 y = x end",
+                set.clone(),
+            ),
+            ("for i = 1, 9 do if i > 5 then t[i] = i end end", None),
+            (
+                "for i = 1, 9 do if i > 5 then x = 1 else x = 2 end end",
+                set.clone(),
+            ),
+            ("for i = 1, 9 do if i > 5 then break end y = i end", set),
+            (
+                "for i = 1, 9 do if i > 5 then return end y = i end",
+                Some(Nyi("RETURN")),
+            ),
+            ("for i = 1, 9 do for j = 1, 2 do end end", Some(InnerLoop)),
+            (
+                "for i = 1, 9 do local s = 0 while s < i do s = s + 1 end end",
+                None,
+            ),
+            (
+                "for i = 1, 9 do if i > 5 then t[i] = 1 else local z = i * 2 end end",
+                None,
+            ),
+            ("for i = 1, 9 do local s = i > 5 and {} or 2 end", None),
+            ("local s = 0 for i = 1, 9 do s = s + i end y = {}", None),
+            (
+                "for i = 1, 9 do local x = i end for k in next, {} do end",
+                None,
+            ),
+        ];
+        for (src, want) in cases {
+            assert_eq!(doomed_of(src), want, "{src}");
+        }
+    }
+
+    /// A recording made after an aborted one (from the storage it left, see [`Scratch`])
+    /// produces the same IR, before any optimization, as one made from scratch.
+    #[test]
+    fn recording_after_an_abort_records_what_a_fresh_one_does() {
+        let good = "local s, n, k = 0, 100, 3 \
+                    for i = 1, n do s = s + (i * 2) % 7 + math.sqrt(i) * k end";
+        let bad = "local a, b, c = 1, 2, 3 \
+                   for i = 1, 10 do local x = math.floor(i * 3 + a) / c if x < b then a = x end y = x end";
+        let fresh = record_chunk(good, &mut super::Scratch::default()).unwrap();
+        assert!(fresh.contains("SLOAD"), "{fresh}");
+        let mut scratch = super::Scratch::default();
+        let why = record_chunk(bad, &mut scratch).unwrap_err();
+        assert_eq!(why, super::Abort::Nyi("SETGLOBAL"));
+        assert_eq!(record_chunk(good, &mut scratch).unwrap(), fresh);
+        // And again, after a successful recording.
+        assert_eq!(record_chunk(good, &mut scratch).unwrap(), fresh);
+    }
+
+    /// A recording made after aborted ones (from the storage they left, see [`Scratch`])
+    /// produces the same IR as one made by a fresh engine.
+    #[test]
+    fn recording_after_an_abort_equals_a_fresh_one() {
+        let b = "local function b(n) local s = 0 \
+                 for i = 1, n do s = s + (i * 2) % 7 + math.sqrt(i) end return s end \
+                 print(b(300))";
+        let a = "local t = {1, 2} local function a() for i = 1, 300 do \
+                 local x = math.floor(i / 3) + #t local z = x < 40 and 2 or 7.5 \
+                 t[i] = x + z end end a()";
+        let fresh = run_script(b, DUMP);
+        let reused = run_script(&alloc::format!("{a} {b}"), DUMP);
+        assert!(reused.contains("NYI: bytecode SETTABLE"), "{reused}");
+        assert!(ir_of(&fresh).contains("LOOP"), "{fresh}");
+        assert_eq!(ir_of(&fresh), ir_of(&reused));
+        assert_eq!(fresh.lines().last(), reused.lines().last());
     }
 
     #[test]

@@ -481,26 +481,49 @@ impl SlotMap {
 
     /// A snapshot of the written slots below `top`, resuming at `pc`.
     pub fn snapshot(&self, pc: u32, top: i16) -> Snapshot {
-        let entries = self
-            .slots
-            .iter()
-            .enumerate()
-            .take(Self::index(top).unwrap_or(0))
-            .filter_map(|(i, s)| match s {
-                Some((r, true)) => Some(SnapEntry {
-                    slot: i as i16,
-                    r: *r,
+        self.snapshot_into(pc, top, None)
+    }
+
+    /// [`SlotMap::snapshot`], reusing the vectors of a discarded snapshot `spare` (the
+    /// recorder keeps those of aborted recordings, so that guards cost no allocation).
+    pub fn snapshot_into(&self, pc: u32, top: i16, spare: Option<Snapshot>) -> Snapshot {
+        let (mut frames, mut entries) =
+            spare.map_or((Vec::new(), Vec::new()), |s| (s.frames, s.entries));
+        frames.clear();
+        frames.extend_from_slice(&self.frames);
+        entries.clear();
+        entries.extend(
+            self.slots
+                .iter()
+                .enumerate()
+                .take(Self::index(top).unwrap_or(0))
+                .filter_map(|(i, s)| match s {
+                    Some((r, true)) => Some(SnapEntry {
+                        slot: i as i16,
+                        r: *r,
+                    }),
+                    _ => None,
                 }),
-                _ => None,
-            })
-            .collect();
+        );
         Snapshot {
             r: Ref::NONE,
             pc,
             nslots: top,
-            frames: self.frames.clone(),
+            frames,
             entries,
         }
+    }
+
+    /// Forgets everything, keeping the storage: the map is then as [`SlotMap::new`]
+    /// makes it.
+    pub fn clear(&mut self) {
+        self.slots.clear();
+        self.frames.clear();
+        self.frames.push(SnapFrame {
+            base: 0,
+            func: Ref::NONE,
+            ret_pc: 0,
+        });
     }
 }
 

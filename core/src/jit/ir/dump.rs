@@ -67,6 +67,9 @@ pub fn operand(t: &Trace, r: Ref, out: &mut String) {
         }
         Op::KGC | Op::KPTR => match t.k_label(r) {
             Some(l) => out.push_str(l),
+            None if k.op == Op::KGC => {
+                let _ = write!(out, "{}:{:#x}", k.ty(), t.k64_value(r).unwrap_or(0));
+            }
             None => {
                 let _ = write!(out, "{}#{}", k.ty(), Ref::BIAS - r.0);
             }

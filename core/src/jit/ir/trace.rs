@@ -15,6 +15,7 @@
 //! - refs are stable: passes that remove instructions turn them into `NOP` (unlinked from
 //!   their chain) instead of compacting.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -210,8 +211,9 @@ pub struct Trace {
     k: Vec<Ins>,
     /// `ins[i]` is the instruction with ref `BIAS + i`.
     ins: Vec<Ins>,
-    /// 64-bit constant payloads and their dump labels (for GC objects).
-    k64: Vec<(u64, Option<String>)>,
+    /// 64-bit constant payloads and their dump labels (for GC objects). A label is built
+    /// only when a dump needs it where it can be (see [`Trace::kgc_unlabeled`]).
+    k64: Vec<(u64, Option<Cow<'static, str>>)>,
     /// Newest instruction of each opcode (0: none).
     chain: [u16; NUM_OPS],
     /// Snapshots in order of their first covered instruction.
@@ -246,11 +248,28 @@ impl Trace {
             loop_ref: None,
             phi_barrier: Vec::new(),
         };
-        for ty in [IrType::NIL, IrType::FALSE, IrType::TRUE] {
-            t.push_const(Ins::new(Op::KPRI, IrT::new(ty), 0, 0));
-        }
-        t.ins.push(Ins::new(Op::BASE, IrT::new(IrType::PTR), 0, 0));
+        t.reset(passes, limits);
         t
+    }
+
+    /// Empties the trace, keeping its storage: it is then exactly what
+    /// [`Trace::new`]`(passes, limits)` returns (the recorder reuses the trace of an
+    /// aborted recording, so that failed attempts allocate nothing).
+    pub fn reset(&mut self, passes: Passes, limits: Limits) {
+        self.k.clear();
+        self.ins.clear();
+        self.k64.clear();
+        self.chain = [0; NUM_OPS];
+        self.snaps.clear();
+        self.passes = passes;
+        self.limits = limits;
+        self.loop_ref = None;
+        self.phi_barrier.clear();
+        for ty in [IrType::NIL, IrType::FALSE, IrType::TRUE] {
+            self.push_const(Ins::new(Op::KPRI, IrT::new(ty), 0, 0));
+        }
+        self.ins
+            .push(Ins::new(Op::BASE, IrT::new(IrType::PTR), 0, 0));
     }
 
     /// The instruction or constant behind a ref.
@@ -408,7 +427,7 @@ impl Trace {
         op: Op,
         t: IrType,
         bits: u64,
-        label: Option<String>,
+        label: Option<Cow<'static, str>>,
     ) -> Result<Ref, IrError> {
         for r in self.chain(op) {
             let k = self.get(r);
@@ -457,14 +476,27 @@ impl Trace {
 
     /// A raw pointer constant (an address known at record time).
     pub fn kptr(&mut self, p: u64, label: Option<String>) -> Result<Ref, IrError> {
-        self.intern64(Op::KPTR, IrType::PTR, p, label)
+        self.intern64(Op::KPTR, IrType::PTR, p, label.map(Cow::Owned))
+    }
+
+    /// A raw pointer constant with a static dump label (no allocation: what the
+    /// recorder uses, which must stay cheap when the recording is thrown away).
+    pub fn kptr_static(&mut self, p: u64, label: &'static str) -> Result<Ref, IrError> {
+        self.intern64(Op::KPTR, IrType::PTR, p, Some(Cow::Borrowed(label)))
     }
 
     /// A GC object constant; `label` is what dumps print (a string's quoted text, a
     /// function's name), so dumps never show addresses.
     pub fn kgc(&mut self, t: IrType, ptr: u64, label: String) -> Result<Ref, IrError> {
         debug_assert!(t.is_gc());
-        self.intern64(Op::KGC, t, ptr, Some(label))
+        self.intern64(Op::KGC, t, ptr, Some(Cow::Owned(label)))
+    }
+
+    /// A GC object constant without a label: dumps print its type and payload
+    /// (`str:0x1234`), formatted only when a dump is made.
+    pub fn kgc_unlabeled(&mut self, t: IrType, ptr: u64) -> Result<Ref, IrError> {
+        debug_assert!(t.is_gc());
+        self.intern64(Op::KGC, t, ptr, None)
     }
 
     /// A key-slot constant: key constant `key` found at skeys slot `slot` (for `HREFK`).
@@ -549,6 +581,54 @@ mod tests {
         assert!(Ref::BASE.is_ins() && Ref::FIRST.is_ins());
         assert_eq!(Ref::FIRST.num(), 1);
         assert_eq!(format!("{}", Ref::FIRST), "0001");
+    }
+
+    /// A reset trace is a new one: same constants, refs, chains, no snapshots.
+    #[test]
+    fn reset_makes_a_new_trace() {
+        let mut t = Trace::default();
+        let a = t.knum(1.5).unwrap();
+        t.kgc_unlabeled(IrType::STR, 8).unwrap();
+        let x = t.kint(3).unwrap();
+        t.append(Ins::new(Op::ADD, IrT::new(IrType::INT), x.0, x.0))
+            .unwrap();
+        t.snaps.push(crate::jit::snapshot::Snapshot::new(
+            t.next_ref(),
+            1,
+            1,
+            Vec::new(),
+        ));
+        t.loop_ref = Some(Ref::FIRST);
+        t.phi_barrier.push(true);
+        t.reset(Passes::NONE, Limits::default());
+        let fresh = Trace::new(Passes::NONE, Limits::default());
+        assert_eq!(
+            (t.num_consts(), t.num_ins()),
+            (fresh.num_consts(), fresh.num_ins())
+        );
+        assert_eq!(t.chain, fresh.chain);
+        assert!(t.snaps.is_empty() && t.loop_ref.is_none() && t.phi_barrier.is_empty());
+        assert_eq!(t.k64.len(), 0);
+        // A constant made again gets the ref a fresh trace gives it, not a stale one.
+        let y = t.kint(4).unwrap();
+        assert_eq!(Some(y), fresh.clone().kint(4).ok());
+        assert_eq!(t.num_value(a), None);
+        assert_eq!(t.int_value(y), Some(4));
+    }
+
+    /// Unlabeled GC constants and static labels allocate nothing, and dumps still print
+    /// them (`type:payload`, the static text).
+    #[test]
+    fn lazy_labels_dump_as_eager_ones_did() {
+        let mut t = Trace::default();
+        let s = t.kgc_unlabeled(IrType::STR, 0x1234).unwrap();
+        assert_eq!(t.kgc_unlabeled(IrType::STR, 0x1234).unwrap(), s);
+        assert_eq!(t.k_label(s), None);
+        let mut out = String::new();
+        crate::jit::ir::dump::operand(&t, s, &mut out);
+        assert_eq!(out, "str:0x1234");
+        let p = t.kptr_static(0x40, "input3").unwrap();
+        assert_eq!(t.k_label(p), Some("input3"));
     }
 
     #[test]
