@@ -106,6 +106,14 @@ impl Lua {
         self.call_value(f, &[]).map(|_| ())
     }
 
+    /// Sets how many bytes of the native stack nested native calls into Lua may use
+    /// (`pcall`, metamethods, `coroutine.resume`, ...; "C stack overflow" beyond). The
+    /// default, 1 MiB, fits a thread with the usual 8 MiB stack; a host running the state
+    /// on a thread with a bigger or smaller stack can set about half of that size.
+    pub fn set_native_stack_limit(&mut self, bytes: usize) {
+        self.vm.native_stack_limit = bytes;
+    }
+
     /// Sets (or removes) the memory limit in bytes; exceeding it raises
     /// "not enough memory" in Lua (a hard stop under
     /// [`set_budget_hard`](Lua::set_budget_hard), which this call clears).

@@ -172,6 +172,8 @@ fn run_one(dir: &Path, rel: &str, mode: JitMode, timeout: Duration) -> Outcome {
                 let sink = Rc::clone(&streams.stdout);
                 let mut lua = crescent::Lua::new();
                 lua.set_memory_limit(Some(MEMORY_LIMIT));
+                // Debug builds have big frames: let nesting use the thread's big stack.
+                lua.set_native_stack_limit(STACK_SIZE / 2);
                 // print and io.write share one stream, so their output keeps program order.
                 lua.set_output(Box::new(move |b: &[u8]| {
                     let _ = sink.borrow_mut().write(b);

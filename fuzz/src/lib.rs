@@ -1,81 +1,50 @@
-//! Shared harness for the fuzz targets: a Lua state with a memory cap and a loop budget.
+//! Shared harness for the fuzz targets: a Lua state with a memory cap and a step budget.
 //!
-//! Until the VM has execution budgets (issue 9, next session), the step bound is made from
-//! the JIT's hot-loop hook: with `hotloop = 1` the interpreter calls [`Vm::hot_hook`] on
-//! every loop back-edge, and the hook counts them. Past the budget it unwinds out of the
-//! interpreter with a private panic payload ([`BudgetExhausted`]) that [`run_bounded`]
-//! catches; the state is then dropped, never reused. Programs that never take a back-edge
-//! but still do not end (infinite tail calls, exponential recursion through `pcall`) are
-//! left to libFuzzer's `-timeout` (scripts/fuzz runs in fork mode with `-ignore_timeouts=1`,
-//! so they are saved as `timeout-*` artifacts for the budget work, not reported as crashes).
+//! Both bounds are the VM's own (issue 9): the step budget counts bytecode steps (loop
+//! iterations and calls, so endless loops, endless tail calls and exponential recursion
+//! all end), and it is *hard*, so a program that swallows "instruction budget exhausted"
+//! with `pcall` is stopped again at its next loop iteration or call. Exhausting either
+//! bound is a Lua error, a fine outcome; after it the harness lifts the bounds and checks
+//! that the same state still runs a chunk. Work that neither counts steps nor allocates
+//! (one huge backtracking pattern) is left to libFuzzer's `-timeout` (scripts/fuzz saves
+//! those as `timeout-*` artifacts without stopping).
 
-use std::cell::Cell;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
-
-use crescent::core::object::Proto;
-use crescent::core::vm::Vm;
 use crescent::Lua;
 
-/// The panic payload that ends a run past its budget.
-pub struct BudgetExhausted;
-
-thread_local! {
-    static BACK_EDGES: Cell<u64> = const { Cell::new(0) };
-}
-
-/// Loop back-edges one run may take.
-pub const BACK_EDGE_BUDGET: u64 = 200_000;
+/// Steps one run may take.
+pub const STEP_BUDGET: u64 = 1_000_000;
 /// Bytes of Lua heap one run may use.
 pub const MEMORY_CAP: usize = 8 << 20;
 
-fn count_back_edge(_vm: &mut Vm, _p: *mut Proto, _pc: usize) {
-    let n = BACK_EDGES.with(|c| {
-        let n = c.get() + 1;
-        c.set(n);
-        n
-    });
-    if n > BACK_EDGE_BUDGET {
-        panic::panic_any(BudgetExhausted);
-    }
-}
-
-/// Installs (once) a panic hook that stays silent for [`BudgetExhausted`] and defers to the
-/// previous hook (libFuzzer's, which aborts) for every other panic.
-fn install_hook() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let prev = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if info.payload().is::<BudgetExhausted>() {
-                return;
-            }
-            prev(info);
-        }));
-    });
-}
-
-/// A state with the standard libraries, output discarded, the memory cap set and the
-/// back-edge counter armed.
+/// A state with the standard libraries, output discarded, the memory cap and the hard step
+/// budget set.
 pub fn bounded_lua() -> Lua {
-    install_hook();
     let mut lua = Lua::new();
     lua.set_output(Box::new(|_| {}));
     lua.set_memory_limit(Some(MEMORY_CAP));
-    let vm = lua.vm();
-    vm.hotloop = 1;
-    vm.hot_hook = count_back_edge;
+    lua.set_step_budget(Some(STEP_BUDGET));
+    lua.set_budget_hard(true);
     lua
 }
 
-/// Runs `f` on a fresh bounded state; `None` if the loop budget ran out.
-pub fn run_bounded<R>(f: impl FnOnce(&mut Lua) -> R) -> Option<R> {
-    BACK_EDGES.with(|c| c.set(0));
+/// Lifts the bounds of a state made by [`bounded_lua`] and checks that it still runs a
+/// chunk (after whatever error ended the fuzzed one).
+pub fn assert_usable(lua: &mut Lua) {
+    lua.set_memory_limit(None);
+    lua.set_budget_hard(false);
+    lua.set_step_budget(None);
+    lua.exec(
+        b"local t = {} for i = 1, 3 do t[i] = i end assert(#t == 3) \
+          assert(string.format('%d', 3) == '3')",
+        "=after",
+    )
+    .expect("state unusable after an error");
+}
+
+/// Runs `f` on a fresh bounded state, then checks the state is still usable.
+pub fn run_bounded<R>(f: impl FnOnce(&mut Lua) -> R) -> R {
     let mut lua = bounded_lua();
-    let r = panic::catch_unwind(AssertUnwindSafe(|| f(&mut lua)));
-    match r {
-        Ok(v) => Some(v),
-        Err(p) if p.is::<BudgetExhausted>() => None,
-        Err(p) => panic::resume_unwind(p),
-    }
+    let r = f(&mut lua);
+    assert_usable(&mut lua);
+    r
 }

@@ -79,6 +79,9 @@ pub const DEFAULT_PAUSE: u32 = 200;
 pub const DEFAULT_STEPMUL: u32 = 200;
 /// Smallest threshold, so tiny programs do not collect constantly.
 const MIN_THRESHOLD: usize = 256 * 1024;
+/// The heap grows by at least `live / MIN_GROWTH_DIVISOR` bytes between two collections,
+/// which bounds the collector's amortized cost per allocated byte.
+const MIN_GROWTH_DIVISOR: usize = 4;
 
 /// The heap: all objects, accounting, collection parameters.
 pub struct Heap {
@@ -166,8 +169,13 @@ impl Heap {
 
     /// Sets the next threshold after a collection that left `total` live bytes.
     pub(crate) fn set_threshold(&mut self) {
+        // Every collection is a full one, so the next must wait for the heap to grow by a
+        // fixed fraction of the live size whatever `pause` says (5.1 lets `pause` go down to
+        // "never wait", which is only sane for an incremental collector): otherwise a
+        // small pause makes allocation quadratic, one full collection per allocation.
         let t = (self.total / 100)
             .saturating_mul(self.pause as usize)
+            .max(self.total.saturating_add(self.total / MIN_GROWTH_DIVISOR))
             .max(MIN_THRESHOLD);
         self.threshold = match self.limit {
             // Collect before reaching the limit, so that allocation failures mean live

@@ -6,8 +6,9 @@
 //!         x19 = base (arg 0), x20 = &ExitState (arg 1), x21 = ExitState.steps
 //!         pre-roll instructions ...
 //! loop:   loop body ...
-//!         subs x21, x21, #cost; b.mi exit_last   (step budget, see `vm/budget.rs`)
-//!         back-edge moves (PHIs); b loop
+//!         subs x21, x21, #cost                   (step budget, see `vm/budget.rs`)
+//!         b.pl loop; b exit_last                 (without back-edge moves), or
+//!         b.mi exit_last; back-edge moves (PHIs); b loop
 //! exit_n: str x0, [x20, gpr0]; movz x0, #n; b common     (one stub per snapshot)
 //! common: store x21 to ExitState.steps, x1..x28, d0..d31 to the ExitState, copy the
 //!         spill slots,
@@ -153,8 +154,18 @@ pub fn emit(t: &Trace, a: &Allocation, step_cost: i64) -> EResult<Code> {
         e.ins(r)?;
     }
     match loop_at {
+        Some(at) if a.phi_moves.is_empty() => {
+            // Nothing to move: the budget check's branch is the back-edge, and the exit
+            // it guards is the fall-through (one branch per iteration, not two).
+            let exit = e.charge_steps(step_cost)?;
+            let back = (at as i64 - (e.buf.offset() / 4) as i64) * 4;
+            let off = BranchOff19::new(back).ok_or("loop too long")?;
+            e.buf.put(b_cond(Cond::Pl, off));
+            e.buf.b(exit).map_err(buferr)?;
+        }
         Some(at) => {
-            e.charge_steps(step_cost)?;
+            let exit = e.charge_steps(step_cost)?;
+            e.buf.b_cond(Cond::Mi, exit).map_err(buferr)?;
             for m in a.phi_moves.clone() {
                 e.phi_move(m)?;
             }
@@ -269,9 +280,9 @@ impl Emitter<'_> {
     }
 
     /// The back-edge's step charge: `x21 -= cost` (the counter lives in `x21` for the
-    /// whole trace), exit through the final snapshot (the state at the back-edge) when
-    /// the result is negative.
-    fn charge_steps(&mut self, cost: i64) -> EResult<()> {
+    /// whole trace), setting the flags; returns the stub of the final snapshot (the state
+    /// at the back-edge), which the caller branches to when the result is negative.
+    fn charge_steps(&mut self, cost: i64) -> EResult<Label> {
         let n = crate::jit::snapshot::final_snapshot(self.t)
             .map(|_| self.t.snaps.len() - 1)
             .ok_or("loop without a back-edge snapshot")?;
@@ -282,8 +293,7 @@ impl Emitter<'_> {
                 self.put(subs(STEPS, STEPS, XT1, ArithShift::none()));
             }
         }
-        let l = self.stubs[n];
-        self.buf.b_cond(Cond::Mi, l).map_err(buferr)
+        Ok(self.stubs[n])
     }
 
     fn mov64(&mut self, rd: X, v: u64) {
@@ -372,6 +382,24 @@ impl Emitter<'_> {
         }
     }
 
+    /// Where a general-purpose result goes: its register, or `scratch` then its spill
+    /// slot (`None`: the value is unused).
+    fn gout(&self, r: Ref, scratch: X) -> EResult<Option<(X, Option<u16>)>> {
+        match self.a.loc(r) {
+            Loc::Reg(reg) if !reg.is_fp() => Ok(Some((x(reg.num()), None))),
+            Loc::Spill(s) => Ok(Some((scratch, Some(s)))),
+            Loc::None => Ok(None),
+            l => Err(format!("{r}: general-purpose result at {l:?}")),
+        }
+    }
+
+    fn gdone(&mut self, dst: (X, Option<u16>)) -> EResult<()> {
+        if let Some(s) = dst.1 {
+            self.put(ldst_x(STR_X, dst.0, SP, 8 * s as usize)?);
+        }
+        Ok(())
+    }
+
     fn fdone(&mut self, dst: (D, Option<u16>)) -> EResult<()> {
         if let Some(s) = dst.1 {
             self.put(ldst_d(STR_D, dst.0, SP, 8 * s as usize)?);
@@ -389,8 +417,17 @@ impl Emitter<'_> {
         let ins = *self.t.get(r);
         let ty = ins.ty();
         match ins.op {
-            Op::NOP | Op::LOOP | Op::PHI | Op::USE => {}
+            // CARG: read by the call that consumes the chain.
+            Op::NOP | Op::LOOP | Op::PHI | Op::USE | Op::CARG => {}
             Op::SLOAD => self.sload(r)?,
+            // Overflow-checked integer arithmetic, and plain arithmetic with a negative
+            // immediate (`i - 1` folds to `i + -1`): see `int_arith`.
+            Op::ADDOV | Op::SUBOV | Op::ADD | Op::SUB
+                if ty == IrType::INT && self.int_arith_here(&ins, r) =>
+            {
+                self.int_arith(r)?
+            }
+            op if op.is_comparison() && self.t.ty(ins.a()) == IrType::INT => self.int_compare(r)?,
             Op::XLOAD => {
                 let addr = self.gin(ins.a(), XT0)?;
                 let addr = addr.to_sp().ok_or("xzr address")?;
@@ -430,11 +467,21 @@ impl Emitter<'_> {
                 let Some(dst) = self.fout(r) else {
                     return Ok(());
                 };
-                // a - floor(a / b) * b, never fused; the temporary is d31, so at most
-                // one operand may need the other scratch register.
+                // a - floor(a / b) * b, never fused; the temporary is d31, so when both
+                // operands are out of registers (spilled or constants) their bits wait
+                // in x16/x17 while d30/d31 compute.
                 let p = self.fin(ins.a(), DT0)?;
                 if p == DT0 && !matches!(self.a.loc(ins.b()), Loc::Reg(_)) {
-                    return Err("MOD with two operands out of registers".into());
+                    let q = self.fin(ins.b(), DT1)?;
+                    self.put(fmov_to_gpr(XT0, p));
+                    self.put(fmov_to_gpr(XT1, q));
+                    self.put(fdiv(DT1, p, q));
+                    self.put(frintm(DT1, DT1));
+                    self.put(fmov_from_gpr(DT0, XT1));
+                    self.put(fmul(DT1, DT1, DT0));
+                    self.put(fmov_from_gpr(DT0, XT0));
+                    self.put(fsub(dst.0, DT0, DT1));
+                    return self.fdone(dst);
                 }
                 let q = self.fin(ins.b(), DT0)?;
                 self.put(fdiv(DT1, p, q));
@@ -458,6 +505,21 @@ impl Emitter<'_> {
                     self.put(fmov(dst.0, d(0)));
                     self.fdone(dst)?;
                 }
+            }
+            Op::FPMATH if ins.is_call() => {
+                let f = Fpm::from_u16(ins.op2).ok_or("FPMATH function")?;
+                let addr = crate::jit::helpers::fpm_address(f).ok_or("FPMATH helper")?;
+                self.call_num(r, &[ins.a()], addr)?;
+            }
+            Op::CALLN => {
+                let c = Call::from_u16(ins.op2).ok_or("helper")?;
+                let (addr, n) = crate::jit::helpers::call_address(c)
+                    .ok_or_else(|| format!("NYI: helper {}", c.name()))?;
+                let args = self.t.call_args(r);
+                if args.len() != n {
+                    return Err(format!("{}: {} arguments", c.name(), args.len()));
+                }
+                self.call_num(r, &args, addr)?;
             }
             Op::NEG | Op::ABS | Op::FPMATH if ty == IrType::NUM => {
                 let Some(dst) = self.fout(r) else {
@@ -483,19 +545,16 @@ impl Emitter<'_> {
                 let off = f.offset().ok_or("field without offset")?;
                 let obj = self.gin(ins.a(), XT0)?;
                 self.put(and_imm(XSp::new(16), obj, self.payload_mask()?));
-                match self.a.loc(r) {
-                    Loc::Reg(reg) if !reg.is_fp() => {
-                        let w = match ty {
-                            IrType::INT | IrType::U32 => {
-                                let o = UOff::<2>::new(off as i64).ok_or("field offset")?;
-                                ldst(LDR_W, W::new(reg.num()), XSp::new(16), o)
-                            }
-                            _ => ldst_x(LDR_X, x(reg.num()), XSp::new(16), off)?,
-                        };
-                        self.put(w);
-                    }
-                    Loc::None => {}
-                    l => return Err(format!("FLOAD into {l:?}")),
+                if let Some(dst) = self.gout(r, XT1)? {
+                    let w = match ty {
+                        IrType::INT | IrType::U32 => {
+                            let o = UOff::<2>::new(off as i64).ok_or("field offset")?;
+                            ldst(LDR_W, W::new(dst.0.num() as u8), XSp::new(16), o)
+                        }
+                        _ => ldst_x(LDR_X, dst.0, XSp::new(16), off)?,
+                    };
+                    self.put(w);
+                    self.gdone(dst)?;
                 }
             }
             Op::CALLL if ins.op2 == Call::TAB_LEN as u16 => {
@@ -528,25 +587,25 @@ impl Emitter<'_> {
                     return Err(format!("CONV {:?}", c));
                 }
                 let p = self.fin(ins.a(), DT0)?;
-                let dst = match self.a.loc(r) {
-                    Loc::Reg(reg) if !reg.is_fp() => W::new(reg.num()),
-                    Loc::None if ins.t.is_guard() => W::new(16),
-                    Loc::None => return Ok(()),
-                    l => return Err(format!("CONV into {l:?}")),
+                let out = match self.gout(r, XT0)? {
+                    Some(o) => o,
+                    None if ins.t.is_guard() => (XT0, None),
+                    None => return Ok(()),
                 };
+                let dst = W::new(out.0.num() as u8);
                 self.put(fcvtzs(dst, p));
                 if c.check() {
                     self.put(scvtf(DT1, dst));
                     self.put(fcmp(p, DT1));
                     self.guard_branch(r, Cond::Ne)?;
                 }
+                self.gdone(out)?;
             }
             Op::ADD | Op::SUB if ty == IrType::INT => {
-                let dst = match self.a.loc(r) {
-                    Loc::Reg(reg) if !reg.is_fp() => W::new(reg.num()),
-                    Loc::None => return Ok(()),
-                    l => return Err(format!("int arithmetic into {l:?}")),
+                let Some(out) = self.gout(r, XT0)? else {
+                    return Ok(());
                 };
+                let dst = W::new(out.0.num() as u8);
                 let p = self.win(ins.a(), XT0)?;
                 match self.t.int_value(ins.b()).and_then(|k| Imm12::new(k as u64)) {
                     Some(imm) if ins.b().is_const() => {
@@ -566,6 +625,7 @@ impl Emitter<'_> {
                         });
                     }
                 }
+                self.gdone(out)?;
             }
             Op::ABC => {
                 // Exit unless index (b) < size (a), unsigned.
@@ -577,13 +637,10 @@ impl Emitter<'_> {
             Op::AREF => {
                 let arr = self.gin(ins.a(), XT0)?;
                 let idx = self.gin(ins.b(), XT1)?;
-                match self.a.loc(r) {
-                    Loc::Reg(reg) if !reg.is_fp() => {
-                        let sh = ArithShift::new(ShiftKind::Lsl, 3).ok_or("shift")?;
-                        self.put(add(x(reg.num()), arr, idx, sh));
-                    }
-                    Loc::None => {}
-                    l => return Err(format!("AREF into {l:?}")),
+                if let Some(dst) = self.gout(r, XT0)? {
+                    let sh = ArithShift::new(ShiftKind::Lsl, 3).ok_or("shift")?;
+                    self.put(add(dst.0, arr, idx, sh));
+                    self.gdone(dst)?;
                 }
             }
             Op::HREFK => {
@@ -592,20 +649,48 @@ impl Emitter<'_> {
                 let key = self.t.k64_value(Ref(ks.op1)).ok_or("HREFK key")?;
                 let kofs = Field::TAB_SKEYS.offset().ok_or("skeys")? + 8 * slot;
                 let vofs = Field::TAB_SVALS.offset().ok_or("svals")? + 8 * slot;
-                let dst = match self.a.loc(r) {
-                    Loc::Reg(reg) if !reg.is_fp() => x(reg.num()),
-                    l => return Err(format!("HREFK into {l:?}")),
-                };
                 let tab = self.gin(ins.a(), XT0)?;
                 self.put(and_imm(XSp::new(16), tab, self.payload_mask()?));
                 self.put(ldst_x(LDR_X, XT1, XSp::new(16), kofs)?);
-                self.mov64(dst, key);
-                self.put(cmp(XT1, dst, ArithShift::none()));
-                self.guard_branch(r, Cond::Ne)?;
                 let imm = Imm12::new(vofs as u64).ok_or("svals offset")?;
-                self.put(add_imm(XSp::new(dst.num() as u8), XSp::new(16), imm));
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => {
+                        let dst = x(reg.num());
+                        self.mov64(dst, key);
+                        self.put(cmp(XT1, dst, ArithShift::none()));
+                        self.guard_branch(r, Cond::Ne)?;
+                        self.put(add_imm(XSp::new(reg.num()), XSp::new(16), imm));
+                    }
+                    l => {
+                        // Spilled (or unused): store the address first, which frees
+                        // x16 for the key (the exit does not read this value).
+                        if let Loc::Spill(sp) = l {
+                            self.put(add_imm(XSp::new(16), XSp::new(16), imm));
+                            self.put(ldst_x(STR_X, XT0, SP, 8 * sp as usize)?);
+                        }
+                        self.mov64(XT0, key);
+                        self.put(cmp(XT1, XT0, ArithShift::none()));
+                        self.guard_branch(r, Cond::Ne)?;
+                    }
+                }
             }
-            Op::ALOAD | Op::HLOAD => {
+            Op::UREF => {
+                // The address the entry check stored in the input cell (operand a).
+                let cell = self.gin(ins.a(), XT0)?.to_sp().ok_or("xzr address")?;
+                match self.a.loc(r) {
+                    Loc::Reg(reg) if !reg.is_fp() => {
+                        self.put(ldst_x(LDR_X, x(reg.num()), cell, 0)?)
+                    }
+                    Loc::Spill(s) => {
+                        self.put(ldst_x(LDR_X, XT1, cell, 0)?);
+                        self.put(ldst_x(STR_X, XT1, SP, 8 * s as usize)?);
+                    }
+                    Loc::None => {}
+                    l => return Err(format!("UREF into {l:?}")),
+                }
+            }
+            Op::USTORE => self.store_value(r)?,
+            Op::ALOAD | Op::HLOAD | Op::ULOAD => {
                 let addr = self.gin(ins.a(), XT0)?;
                 let addr = addr.to_sp().ok_or("xzr address")?;
                 self.put(ldst_x(LDR_X, XT0, addr, 0)?);
@@ -613,6 +698,14 @@ impl Emitter<'_> {
                     self.type_check(r, ty)?;
                 }
                 self.boxed_to_dest(r)?;
+            }
+            Op::EQ | Op::NE if self.t.ty(ins.a()).is_gc() => {
+                // Identity of GC objects: their boxed bits.
+                let p = self.gin(ins.a(), XT0)?;
+                let q = self.gin(ins.b(), XT1)?;
+                self.put(cmp(p, q, ArithShift::none()));
+                let exit_if = if ins.op == Op::EQ { Cond::Ne } else { Cond::Eq };
+                self.guard_branch(r, exit_if)?;
             }
             op if op.is_comparison() && self.t.ty(ins.a()) == IrType::NUM => {
                 let p = self.fin(ins.a(), DT0)?;
@@ -636,6 +729,163 @@ impl Emitter<'_> {
             }
             op => return Err(format!("NYI: IR {op} {}", ty.name())),
         }
+        Ok(())
+    }
+
+    /// A call of a number helper at `addr` (`extern "C" fn(f64, ..) -> f64`, at most two
+    /// arguments): arguments to `d0`/`d1` through the scratch registers (an argument may
+    /// live in the other's argument register), result from `d0`. The register allocation
+    /// keeps nothing live across it in caller-saved registers (`Ins::is_call`).
+    fn call_num(&mut self, r: Ref, args: &[Ref], addr: u64) -> EResult<()> {
+        match *args {
+            [a] => {
+                let p = self.fin(a, DT0)?;
+                if p != d(0) {
+                    self.put(fmov(d(0), p));
+                }
+            }
+            [a, b] => {
+                let p = self.fin(a, DT0)?;
+                self.put(fmov(DT0, p));
+                let q = self.fin(b, DT1)?;
+                self.put(fmov(d(1), q));
+                self.put(fmov(d(0), DT0));
+            }
+            _ => return Err(format!("{} helper arguments", args.len())),
+        }
+        self.mov64(XT0, addr);
+        self.put(blr(XT0));
+        if let Some(dst) = self.fout(r) {
+            self.put(fmov(dst.0, d(0)));
+            self.fdone(dst)?;
+        }
+        Ok(())
+    }
+
+    /// Whether [`Self::int_arith`] emits `ins`: overflow checks always; plain `ADD`/`SUB`
+    /// into a register when the constant operand is a negative immediate.
+    fn int_arith_here(&self, ins: &crate::jit::ir::Ins, r: Ref) -> bool {
+        match ins.op {
+            Op::ADDOV | Op::SUBOV => true,
+            _ => {
+                matches!(self.a.loc(r), Loc::Reg(reg) if !reg.is_fp())
+                    && matches!(self.int_imm(ins), Some((false, _)))
+            }
+        }
+    }
+
+    /// The constant operand of `a + k` / `a - k` as `a + k'`: (k' >= 0, |k'|), when it is
+    /// an immediate.
+    fn int_imm(&self, ins: &crate::jit::ir::Ins) -> Option<(bool, Imm12)> {
+        let sub_op = matches!(ins.op, Op::SUB | Op::SUBOV);
+        let k = ins
+            .b()
+            .is_const()
+            .then(|| self.t.int_value(ins.b()))
+            .flatten()
+            .map(|k| if sub_op { -(k as i64) } else { k as i64 })?;
+        Imm12::new(k.unsigned_abs()).map(|i| (k >= 0, i))
+    }
+
+    /// Integer `ADD`/`SUB`/`ADDOV`/`SUBOV` (the overflow checks exit when the result
+    /// overflows 32 bits; an unused one still checks, into `w17`).
+    fn int_arith(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let ov = matches!(ins.op, Op::ADDOV | Op::SUBOV);
+        let (dst, spill) = match self.a.loc(r) {
+            Loc::Reg(reg) if !reg.is_fp() => (W::new(reg.num()), None),
+            Loc::Spill(s) => (W::new(17), Some(s)),
+            Loc::None if ov => (W::new(17), None),
+            Loc::None => return Ok(()),
+            l => return Err(format!("int arithmetic into {l:?}")),
+        };
+        let sub_op = matches!(ins.op, Op::SUB | Op::SUBOV);
+        let p = self.win(ins.a(), XT0)?;
+        match self.int_imm(&ins) {
+            Some((pos, imm)) => {
+                let (d, ps) = (WSp::new(dst.num() as u8), WSp::new(p.num() as u8));
+                self.put(match (ov, pos) {
+                    (false, true) => add_imm(d, ps, imm),
+                    (false, false) => sub_imm(d, ps, imm),
+                    (true, true) => adds_imm(dst, ps, imm),
+                    (true, false) => subs_imm(dst, ps, imm),
+                });
+            }
+            None => {
+                let q = self.win(ins.b(), XT1)?;
+                let sh = ArithShift::none();
+                self.put(match (ov, sub_op) {
+                    (false, false) => add(dst, p, q, sh),
+                    (false, true) => sub(dst, p, q, sh),
+                    (true, false) => adds(dst, p, q, sh),
+                    (true, true) => subs(dst, p, q, sh),
+                });
+            }
+        }
+        if ov {
+            self.guard_branch(r, Cond::Vs)?;
+        }
+        if let Some(s) = spill {
+            self.put(ldst_x(STR_X, XT1, SP, 8 * s as usize)?);
+        }
+        Ok(())
+    }
+
+    /// A comparison guard of two integers (signed, or unsigned for the `U` forms).
+    fn int_compare(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let p = self.win(ins.a(), XT0)?;
+        let q = self.win(ins.b(), XT1)?;
+        self.put(cmp(p, q, ArithShift::none()));
+        let exit_if = match ins.op {
+            Op::LT => Cond::Ge,
+            Op::GE => Cond::Lt,
+            Op::LE => Cond::Gt,
+            Op::GT => Cond::Le,
+            Op::ULT => Cond::Hs,
+            Op::UGE => Cond::Lo,
+            Op::ULE => Cond::Hi,
+            Op::UGT => Cond::Ls,
+            Op::EQ => Cond::Ne,
+            _ => Cond::Eq,
+        };
+        self.guard_branch(r, exit_if)
+    }
+
+    /// A store of a Lua value (`USTORE`): boxed as the VM holds it, a NaN canonicalized
+    /// (a NaN computed by the trace may carry any sign and payload), an `int` converted.
+    fn store_value(&mut self, r: Ref) -> EResult<()> {
+        let ins = *self.t.get(r);
+        let v = ins.b();
+        let vt = self.t.ty(v);
+        let addr = self.gin(ins.a(), XT0)?.to_sp().ok_or("xzr address")?;
+        let val = if v.is_const() {
+            let bits = crate::jit::exit::const_value(self.t, v).bits();
+            self.mov64(XT1, bits);
+            XT1
+        } else if vt.is_pri() {
+            let k = Trace::kpri(vt);
+            self.mov64(XT1, crate::jit::exit::const_value(self.t, k).bits());
+            XT1
+        } else if vt == IrType::NUM || vt == IrType::INT {
+            let p = if vt == IrType::INT {
+                let w = self.win(v, XT1)?;
+                self.put(scvtf(DT0, w));
+                DT0
+            } else {
+                self.fin(v, DT0)?
+            };
+            let done = self.buf.new_label();
+            self.put(fmov_to_gpr(XT1, p));
+            self.put(fcmp(p, p));
+            self.buf.b_cond(Cond::Vc, done).map_err(buferr)?;
+            self.mov64(XT1, crate::value::CANON_NAN);
+            self.buf.bind(done).map_err(buferr)?;
+            XT1
+        } else {
+            self.gin(v, XT1)?
+        };
+        self.put(ldst_x(STR_X, val, addr, 0)?);
         Ok(())
     }
 
@@ -717,9 +967,10 @@ impl Emitter<'_> {
                 self.put(ldst_x(STR_X, x(sr.num()), SP, 8 * s as usize)?);
             }
             (Loc::Spill(ds), Loc::Spill(ss)) => {
+                // Through x17: x16 may hold the saved value of a cycle being broken.
                 if ds != ss {
-                    self.put(ldst_x(LDR_X, XT0, SP, 8 * ss as usize)?);
-                    self.put(ldst_x(STR_X, XT0, SP, 8 * ds as usize)?);
+                    self.put(ldst_x(LDR_X, XT1, SP, 8 * ss as usize)?);
+                    self.put(ldst_x(STR_X, XT1, SP, 8 * ds as usize)?);
                 }
             }
             (dst, src) => return Err(format!("back-edge move {src:?} -> {dst:?}")),
@@ -777,16 +1028,55 @@ mod tests {
         // The back-edge charges the step counter and exits through the final snapshot.
         let charge = subs_imm(STEPS, XSp::new(21), Imm12::new(1).unwrap());
         assert!(w[at..].contains(&charge), "no step charge");
-        let back = w
-            .iter()
-            .enumerate()
-            .find(|(i, word)| {
-                BranchOff26::new((at as i64 - *i as i64) * 4).is_some_and(|o| **word == b(o))
-            })
-            .map(|(i, _)| i);
-        assert!(back.is_some_and(|i| i > at), "no back-edge branch");
+        let c = w[at..].iter().position(|x| *x == charge).unwrap() + at;
+        // Nothing to move at the back-edge (the counter's PHI shares its register): the
+        // budget check's `b.pl` is the back-edge, the fall-through exits.
+        assert!(a.phi_moves.is_empty());
+        let back = BranchOff19::new((at as i64 - (c + 1) as i64) * 4).unwrap();
+        assert_eq!(w[c + 1], b_cond(Cond::Pl, back));
+        let stub = t.snaps.len() - 1;
+        let mz = movz(x(0), MoveWide::new(stub as u16, 0).unwrap());
+        let off = (
+            (c + 2) as i64,
+            w.iter().position(|x| *x == mz).unwrap() as i64 - 1,
+        );
+        assert_eq!(w[c + 2], b(BranchOff26::new((off.1 - off.0) * 4).unwrap()));
         // The exit path ends with `ret`.
         assert_eq!(*w.last().unwrap(), ret(x(30)));
+    }
+
+    /// With back-edge moves, the budget exits by `b.mi`, then the moves, then `b loop`.
+    #[test]
+    fn loop_with_moves_code_shape() {
+        // A swap: `a, b = b, a` needs a cycle of moves.
+        let mut t = Trace::default();
+        t.push_snapshot(Snapshot::new(Ref::NONE, 3, 3, alloc::vec![]))
+            .unwrap();
+        let a = t.sload(0, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let b0 = t.sload(1, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        t.guard(Op::LT, a, b0).unwrap();
+        let mut s = Snapshot::new(Ref::NONE, 3, 3, alloc::vec![]);
+        s.set_slot(0, b0);
+        s.set_slot(1, a);
+        t.push_snapshot(s).unwrap();
+        let (t, looped) = crate::jit::opt::optimize(t, true).unwrap();
+        assert!(looped);
+        let al = crate::jit::regalloc::allocate(&t);
+        assert_eq!(al.phi_moves.len(), 3, "a swap through d31");
+        let code = emit(&t, &al, 1).unwrap();
+        let w = &code.words;
+        let at = code.loop_at.unwrap();
+        let charge = subs_imm(STEPS, XSp::new(21), Imm12::new(1).unwrap());
+        let c = w[at..].iter().position(|x| *x == charge).unwrap() + at;
+        assert_eq!(
+            w[c + 1] & 0xff00_001f,
+            b_cond(Cond::Mi, BranchOff19::new(0).unwrap())
+        );
+        let back = c + 2 + al.phi_moves.len();
+        assert_eq!(
+            w[back],
+            b(BranchOff26::new((at as i64 - back as i64) * 4).unwrap())
+        );
     }
 
     #[test]

@@ -380,6 +380,7 @@ fn compile(
             }
         }
     }
+    vm.roots.extend(rec.guarded_natives.iter().copied());
     let first_body_snap = trace.loop_ref.map_or(trace.snaps.len(), |l| {
         trace.snaps.partition_point(|s| s.r <= l)
     });
@@ -465,6 +466,7 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
         return None;
     }
     for a in &tr.rec_assumptions {
+        let mut addr = 0u64;
         let v = match a.src {
             TableSrc::Env if env != tr.env => return None,
             // SAFETY: environments are live tables; a `Const` table is checked to be
@@ -485,6 +487,8 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
                     return None;
                 }
                 // SAFETY: as above.
+                addr = unsafe { (*uv).v } as u64;
+                // SAFETY: as above.
                 unsafe { *(*uv).v }
             }
         };
@@ -497,6 +501,9 @@ fn enter(vm: &mut Vm, e: &mut Engine, n: usize) -> Option<usize> {
                 }
                 e.state.inputs[i as usize] = v.bits();
             }
+            // Where the trace reads and writes an upvalue (fixed while it runs: nothing
+            // closes upvalues or moves the stack inside a trace).
+            Expect::Address(i) => e.state.inputs[i as usize] = addr,
         }
     }
     // SAFETY: `entry` is the start of a trace emitted for this AArch64 host by `emit`,

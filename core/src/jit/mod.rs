@@ -9,10 +9,11 @@
 //! # What traces cover (v1)
 //! Root traces of numeric `for`, `while` and `repeat` loops: number arithmetic
 //! (`+ - * / % ^`, unary minus), comparisons of numbers, moves, constants, `not`,
-//! `and`/`or` tests, conditionals in the body (guards with snapshots), reads of upvalues,
-//! of globals and of fields of constant tables (entry assumptions, see [`record`]),
-//! `math.floor/ceil/sqrt/abs/min/max`, table reads (array part and small string map) and
-//! `#t`. Everything else aborts the recording with a reason (`-jv`): table writes, calls
+//! `and`/`or` tests, conditionals in the body (guards with snapshots), reads and writes
+//! of upvalues, reads of globals and of fields of constant tables (entry assumptions, see
+//! [`record`]), `math.floor/ceil/sqrt/abs/min/max/deg/rad` inline and the other `math`
+//! functions through [`helpers`], integer indices of numeric `for` loops that index
+//! tables, table reads (array part and small string map) and `#t`. Everything else aborts the recording with a reason (`-jv`): table writes, calls
 //! of Lua functions (no inlining yet), string operations, inner loops (the inner loop
 //! gets its own trace), and the loop is penalized, then blacklisted. No side traces yet:
 //! every exit returns to the interpreter.
@@ -25,6 +26,7 @@ pub mod a64;
 pub mod emit;
 pub mod engine;
 pub mod exit;
+pub mod helpers;
 pub mod ir;
 pub mod opt;
 pub mod params;

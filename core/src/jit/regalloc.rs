@@ -29,9 +29,12 @@
 //! - a value live across a helper call is in a callee-saved register or spilled;
 //! - loop-carried values: a value defined before `LOOP` and used in the body is live to the
 //!   end (invariants stay in their register), except the left side of a `PHI`, which the
-//!   back-edge moves overwrite; the right side of each `PHI` prefers the left side's
-//!   register, so most back-edges move nothing; [`Allocation::phi_moves`] is the
-//!   sequential form of the remaining parallel moves;
+//!   back-edge moves overwrite; the right side of each `PHI` takes the left side's
+//!   register when the left side is dead by then, and values living while the right
+//!   side does avoid that register (it is reserved for the right side, as LuaJIT's
+//!   PHI registers are), so most back-edges move nothing; [`Allocation::phi_moves`] is
+//!   the sequential form of the remaining parallel moves (cycles through the scratch
+//!   register);
 //! - constants are never spilled: under pressure they are the first evicted and are
 //!   rematerialized at each use; a constant used in the body is loaded before `LOOP`;
 //! - the refs of the last snapshot, when it covers the trace's end (the exit of a straight
@@ -431,6 +434,21 @@ pub fn allocate_in(t: &Trace, gprs: RegSet, fprs: RegSet) -> Allocation {
     let mut active: Vec<usize> = Vec::new(); // indices into ivs, holding registers
     let mut reg_of: Vec<Option<Reg>> = vec![None; ivs.len()];
     let mut spilled = vec![false; ivs.len()];
+    // Interval of each instruction, and the PHIs as (left, right) interval pairs: the
+    // right side is hinted to its left side's register, and that register is reserved
+    // for it, so values living while the right side does keep out of it.
+    let mut iv_of: Vec<Option<usize>> = vec![None; n];
+    for (i, iv) in ivs.iter().enumerate() {
+        if iv.r.is_ins() {
+            iv_of[iv.r.idx()] = Some(i);
+        }
+    }
+    let phi_pairs: Vec<(usize, usize)> = (0..n)
+        .filter_map(|ri| {
+            let l = phi_of_right[ri]?;
+            Some((iv_of[l.idx()]?, iv_of[ri]?))
+        })
+        .collect();
 
     for i in 0..ivs.len() {
         let iv = ivs[i];
@@ -446,22 +464,29 @@ pub fn allocate_in(t: &Trace, gprs: RegSet, fprs: RegSet) -> Allocation {
             .filter_map(|&j| reg_of[j])
             .fold(0u64, |m, r| m | r.bit());
         let free = RegSet(allowed.0 & !busy);
-        // Prefer the PHI partner's register, then caller-saved ones for short values.
-        let hint =
-            iv.r.is_ins()
-                .then(|| phi_of_right[iv.r.idx()])
-                .flatten()
-                .and_then(|l| match alloc.ins[l.idx()] {
-                    Loc::Reg(r) if free.has(r) => Some(r),
-                    _ => None,
-                });
+        // The PHI partner's register first; otherwise avoid registers reserved for the
+        // right sides of PHIs that become live while this value is, then prefer
+        // caller-saved registers for values that cross no call.
+        let hint = phi_pairs
+            .iter()
+            .find(|&&(_, rj)| rj == i)
+            .and_then(|&(lj, _)| reg_of[lj])
+            .filter(|r| free.has(*r));
+        let reserved = phi_pairs
+            .iter()
+            .filter(|&&(_, rj)| rj > i && ivs[rj].start <= iv.end)
+            .filter_map(|&(lj, _)| reg_of[lj])
+            .fold(0u64, |m, r| m | r.bit());
         let pick = hint.or_else(|| {
-            let pref = RegSet(free.0 & !CALLEE_SAVED.0);
-            if iv.crosses_call {
-                free.first()
-            } else {
-                pref.first().or_else(|| free.first())
-            }
+            let unreserved = RegSet(free.0 & !reserved);
+            [unreserved, free].into_iter().find_map(|f| {
+                let pref = RegSet(f.0 & !CALLEE_SAVED.0);
+                if iv.crosses_call {
+                    f.first()
+                } else {
+                    pref.first().or_else(|| f.first())
+                }
+            })
         });
         if let Some(r) = pick {
             reg_of[i] = Some(r);
@@ -809,6 +834,89 @@ mod tests {
 0032          num PHI    0016  0028
 ---- constants: +4=d16 +1=d1
 "
+        );
+    }
+
+    /// Mandelbrot's inner loop with the squares carried in slots and the new `zr`
+    /// computed first: the temporaries of the body must keep out of the registers the
+    /// right sides want at the back-edge (without the reservation, four moves).
+    #[test]
+    fn phi_registers_are_reserved_for_right_sides() {
+        let mut t = Trace::default();
+        let tc = SloadFlags::TYPECHECK;
+        let ro = SloadFlags::TYPECHECK | SloadFlags::READONLY;
+        let zr2 = t.sload(3, IrType::NUM, tc).unwrap();
+        let zi2 = t.sload(4, IrType::NUM, tc).unwrap();
+        let d = t.emit(Op::SUB, N, zr2.0, zi2.0).unwrap();
+        let cr = t.sload(5, IrType::NUM, ro).unwrap();
+        let nzr = t.emit(Op::ADD, N, d.0, cr.0).unwrap();
+        let zr = t.sload(0, IrType::NUM, tc).unwrap();
+        let t1 = t.emit(Op::ADD, N, zr.0, zr.0).unwrap();
+        let zi = t.sload(1, IrType::NUM, tc).unwrap();
+        let t2 = t.emit(Op::MUL, N, t1.0, zi.0).unwrap();
+        let ci = t.sload(2, IrType::NUM, ro).unwrap();
+        let nzi = t.emit(Op::ADD, N, t2.0, ci.0).unwrap();
+        let nzr2 = t.emit(Op::MUL, N, nzr.0, nzr.0).unwrap();
+        let nzi2 = t.emit(Op::MUL, N, nzi.0, nzi.0).unwrap();
+        let s = t.emit(Op::ADD, N, nzi2.0, nzr2.0).unwrap();
+        let state = [(0, nzr), (1, nzi), (3, nzr2), (4, nzi2)];
+        snap(&mut t, 10, 8, &state);
+        let four = t.knum(4.0).unwrap();
+        t.guard(Op::ULE, s, four).unwrap();
+        let i = t.sload(6, IrType::NUM, tc).unwrap();
+        let n = t.sload(7, IrType::NUM, ro).unwrap();
+        let one = t.knum(1.0).unwrap();
+        let i1 = t.emit(Op::ADD, N, i.0, one.0).unwrap();
+        let mut state = state.to_vec();
+        state.push((6, i1));
+        snap(&mut t, 20, 8, &state);
+        t.guard(Op::LE, i1, n).unwrap();
+        snap(&mut t, 5, 8, &state);
+        let (t, a) = finish(t);
+        assert_eq!(a.spill_slots, 0);
+        // The new `zr` is computed while the old one is still needed (for `zi`): that
+        // pair cannot share and needs the one move; every other right side is in its
+        // left side's register.
+        assert_eq!(a.phi_moves.len(), 1, "{}", dump(&t, &a));
+        let zr_phi = t.ins_refs().find(|r| t.op(*r) == Op::PHI).unwrap();
+        assert_eq!(a.phi_moves[0].dst, a.loc(t.get(zr_phi).a()));
+        for p in t.ins_refs().filter(|r| t.op(*r) == Op::PHI && *r != zr_phi) {
+            let (l, r) = (t.get(p).a(), t.get(p).b());
+            assert_eq!(a.loc(l), a.loc(r), "PHI {l} {r}");
+        }
+    }
+
+    /// A rotation of three values that all live in spill slots (one register for
+    /// three): the back-edge is a cycle of spill-to-spill moves, broken through the
+    /// scratch register.
+    #[test]
+    fn rotation_through_spill_slots() {
+        let mut t = Trace::default();
+        let tc = SloadFlags::TYPECHECK;
+        let v: Vec<Ref> = (0..3)
+            .map(|s| t.sload(s, IrType::NUM, tc).unwrap())
+            .collect();
+        let sum = t.emit(Op::ADD, N, v[0].0, v[1].0).unwrap();
+        let sum = t.emit(Op::ADD, N, sum.0, v[2].0).unwrap();
+        let state = [(0, v[1]), (1, v[2]), (2, v[0]), (3, sum)];
+        snap(&mut t, 4, 4, &state);
+        t.guard(Op::LT, sum, v[0]).unwrap();
+        snap(&mut t, 0, 4, &state);
+        assert!(r#loop::run(&mut t).unwrap());
+        dce::run(&mut t);
+        let one = RegSet::range(Reg::d(0), Reg::d(0));
+        let a = allocate_in(&t, GPR_ALLOCATABLE, one);
+        verify(&t, &a).unwrap();
+        let spills = a
+            .phi_moves
+            .iter()
+            .filter(|m| matches!((m.dst, m.src), (Loc::Spill(_), Loc::Spill(_))))
+            .count();
+        assert!(spills >= 1, "{}", dump(&t, &a));
+        assert!(
+            a.phi_moves.iter().any(|m| m.dst == Loc::Reg(SCRATCH_FPR)),
+            "{}",
+            dump(&t, &a)
         );
     }
 

@@ -436,6 +436,20 @@ fn gc_reclaims_cycles_and_weak_entries() {
 }
 
 #[test]
+fn small_pause_keeps_collection_linear() {
+    // `setpause` below 100 asks 5.1's incremental collector not to wait; a full collector
+    // honouring it literally would collect at every allocation (found by fuzzing: a
+    // 100000-table loop ran for minutes). Growth between collections has a floor.
+    let mut vm = vm();
+    let src = b"collectgarbage('setpause', 0) local t = {} for i = 1, 30000 do t[i] = {i} end";
+    let f = vm.load(src, "=t").unwrap();
+    let before = vm.heap.cycles;
+    vm.call(f, &[], None).unwrap();
+    let n = vm.heap.cycles - before;
+    assert!(n < 60, "{n} collections for 30000 allocations");
+}
+
+#[test]
 fn memory_limit_raises_catchable_error() {
     let src = r#"
         local ok, e = pcall(function() local t = {} for i = 1, 1e8 do t[i] = {i} end end)

@@ -130,7 +130,7 @@ impl Trace {
                 }
             }
             Kind::Load if self.passes.fwd => {
-                if let Some(r) = fwd::forward_load(self, &ins) {
+                if let Some(r) = fwd::forward_load(self, &ins)? {
                     return Ok(r);
                 }
             }

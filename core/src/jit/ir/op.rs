@@ -121,7 +121,7 @@ ir_ops! {
     HREFK Load G Ref Ref, #[doc = "Guard table a has key KSLOT b at its skeys slot; address of the svals slot"]
     HREF Load - Ref Ref, #[doc = "Address of the value of key b in table a, or of a nil value (lookup by call)"]
     NEWREF Store - Ref Ref, #[doc = "Insert key b into table a; address of the new value slot"]
-    UREF Norm - Ref Lit, #[doc = "Address of the value of upvalue b of closure a"]
+    UREF Norm - Ref Lit, #[doc = "Address of the value of upvalue b of closure a (a `KPTR`: the running closure's, read from the input cell a that the entry check fills)"]
     FREF Norm - Ref Lit, #[doc = "Address of field b (a `Field`) of object a"]
     // Loads and stores. ORDER: store = load + L2S_DELTA.
     SLOAD Load - Lit Lit, #[doc = "Load stack slot a (relative to the trace base), flags b (`SloadFlags`)"]
@@ -335,7 +335,7 @@ impl Fpm {
             Fpm::CEIL => libm::ceil(x),
             Fpm::TRUNC => libm::trunc(x),
             Fpm::SQRT => libm::sqrt(x),
-            Fpm::LOG => libm::log(x),
+            Fpm::LOG => crate::stdlib::math::log(x, None),
             Fpm::LOG2 => libm::log2(x),
             Fpm::LOG10 => libm::log10(x),
             Fpm::EXP => libm::exp(x),

@@ -217,6 +217,15 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
         (CONV, KINT, _) if Conv(ins.op2).dst() == IrType::NUM => {
             Fold::Ref(t.knum(kint(t, a) as f64)?)
         }
+        // Narrowing: `x + k` computed in doubles from an int `x` (a narrowed loop index)
+        // and checked back to an int (a table index) is `x + k` in ints, checked for
+        // overflow: the double sum is exact, and an int exactly when the int sum does not
+        // overflow. Both guards exit through the same snapshot.
+        (CONV, ADD | SUB, _) if narrow_offset(t, ins).is_some() => {
+            let (x, k) = narrow_offset(t, ins).unwrap_or((a, 0));
+            let kr = t.kint(k)?;
+            retry(ADDOV, IrT::guarded(IrType::INT), x, kr)
+        }
         // int -> num -> int is the identity.
         (CONV, CONV, _)
             if Conv(ins.op2).dst() == IrType::INT
@@ -298,6 +307,13 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
             let k = t.kint(kint(t, inner.b()).wrapping_add(kint(t, b)))?;
             retry(ADD, ins.t, inner.a(), k)
         }
+        // (x +ov k1) + k2 ==> x + (k1 + k2): wrapping addition is associative, and the
+        // overflow check stays where it was (a guard is never removed by its users).
+        (ADD, ADDOV, KINT) if ty == IrType::INT && t.op(t.get(a).b()) == KINT => {
+            let inner = *t.get(a);
+            let k = t.kint(kint(t, inner.b()).wrapping_add(kint(t, b)))?;
+            retry(ADD, ins.t, inner.a(), k)
+        }
         (BNOT, BNOT, _) => Fold::Ref(t.get(a).a()),
 
         _ => Fold::Emit,
@@ -306,6 +322,30 @@ pub fn fold(t: &mut Trace, ins: Ins) -> Result<Fold, IrError> {
 
 /// `1/k` when `x / k == x * (1/k)` for every `x`: `k` a power of two whose reciprocal
 /// is a normal number.
+/// For `CONV int.num check (ADD|SUB (CONV num.int x) k)` with a small integral constant
+/// `k`: `x` and the int to add to it.
+fn narrow_offset(t: &Trace, ins: Ins) -> Option<(Ref, i32)> {
+    let c = Conv(ins.op2);
+    if !(c.check() && c.dst() == IrType::INT && c.src() == IrType::NUM) {
+        return None;
+    }
+    let sum = t.get(ins.a());
+    let conv = sum.a();
+    if t.ty(ins.a()) != IrType::NUM || t.is_phi_barrier(conv) || t.op(conv) != Op::CONV {
+        return None;
+    }
+    let inner = Conv(t.get(conv).op2);
+    if inner.dst() != IrType::NUM || inner.src() != IrType::INT {
+        return None;
+    }
+    let k = t.num_value(sum.b())?;
+    if k != libm::trunc(k) || k.abs() > (1 << 30) as f64 {
+        return None;
+    }
+    let k = k as i32;
+    Some((t.get(conv).a(), if sum.op == Op::SUB { -k } else { k }))
+}
+
 fn exact_reciprocal(k: f64) -> Option<f64> {
     let bits = k.to_bits();
     let mantissa = bits & ((1u64 << 52) - 1);
@@ -490,6 +530,42 @@ mod tests {
         let k7 = t.kint(7).unwrap();
         assert_ne!(t.guard(Op::ABC, n, k7), Ok(Ref::NONE));
         assert_eq!(t.guard(Op::ABC, k3, k5), Err(IrError::GuardAlwaysFails));
+    }
+
+    /// `t[i + k]` with an int `i`: the checked conversion of the double sum becomes an
+    /// overflow-checked int add, and the array offset `(i +ov k) - 1` reassociates to
+    /// `i + (k - 1)` (the overflow check stays).
+    #[test]
+    fn index_arithmetic_narrows() {
+        let mut t = folding();
+        let i = t.sload(1, IrType::INT, SloadFlags::TYPECHECK).unwrap();
+        let to_num = Conv::new(IrType::NUM, IrType::INT, false).0;
+        let to_int = Conv::new(IrType::INT, IrType::NUM, true).0;
+        let n = t.emit(Op::CONV, N, i.0, to_num).unwrap();
+        let three = t.knum(3.0).unwrap();
+        let sum = t.emit(Op::SUB, N, n.0, three.0).unwrap();
+        let k = t.emit(Op::CONV, I.with_guard(), sum.0, to_int).unwrap();
+        assert_eq!(t.op(k), Op::ADDOV);
+        assert!(t.get(k).t.is_guard());
+        assert_eq!((t.get(k).a(), t.int_value(t.get(k).b())), (i, Some(-3)));
+        let one = t.kint(1).unwrap();
+        let i0 = t.emit(Op::SUB, I, k.0, one.0).unwrap();
+        assert_eq!((t.get(i0).a(), t.int_value(t.get(i0).b())), (i, Some(-4)));
+        // i + 1 - 1 is i itself.
+        let onef = t.knum(1.0).unwrap();
+        let s1 = t.emit(Op::ADD, N, n.0, onef.0).unwrap();
+        let k1 = t.emit(Op::CONV, I.with_guard(), s1.0, to_int).unwrap();
+        assert_eq!(t.emit(Op::SUB, I, k1.0, one.0).unwrap(), i);
+        // A fractional or huge offset, or a double that is not a converted int: kept.
+        let half = t.knum(0.5).unwrap();
+        let sh = t.emit(Op::ADD, N, n.0, half.0).unwrap();
+        let kh = t.emit(Op::CONV, I.with_guard(), sh.0, to_int);
+        assert!(kh.is_err() || t.op(kh.unwrap()) == Op::CONV);
+        let x = t.sload(2, IrType::NUM, SloadFlags::TYPECHECK).unwrap();
+        let sx = t.emit(Op::ADD, N, x.0, onef.0).unwrap();
+        let kx = t.emit(Op::CONV, I.with_guard(), sx.0, to_int).unwrap();
+        assert_eq!(t.op(kx), Op::CONV);
+        crate::jit::ir::verify(&t).unwrap();
     }
 
     #[test]

@@ -13,9 +13,14 @@
 //!   move a table's parts; a `CALLS` helper; `GCSTEP`);
 //! - a store makes an older `Must` store dead only if nothing could observe the old value
 //!   in between: no load that may alias, no guard (an exit would see memory without the
-//!   old store), no clobber, and not across `LOOP`.
+//!   old store), no clobber, and not across `LOOP`;
+//! - upvalues: two `UREF`s of one closure are the same variable when they name the same
+//!   upvalue and different ones otherwise; a constant closure operand (the input cell the
+//!   entry check filled, see `record.rs`) always means the running closure. A loop body's
+//!   `ULOAD` of an upvalue the previous iteration stored is that stored value (it becomes
+//!   a PHI), or a guard that always fails when it was stored with another type.
 
-use crate::jit::ir::{Field, Ins, IrError, Op, Ref, Trace};
+use crate::jit::ir::{Field, Ins, IrError, IrType, Op, Ref, Trace};
 
 /// The answer of an alias query.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -148,7 +153,10 @@ fn alias_uref(t: &Trace, a: Ref, b: Ref) -> Alias {
     if ia.op != Op::UREF || ib.op != Op::UREF {
         return Alias::May;
     }
-    match (ia.a() == ib.a(), ia.op2 == ib.op2) {
+    // A constant closure operand is an input cell the entry check filled from the running
+    // closure (see `record.rs`): both are upvalues of that one closure.
+    let same_closure = ia.a() == ib.a() || (ia.a().is_const() && ib.a().is_const());
+    match (same_closure, ia.op2 == ib.op2) {
         (true, true) => Alias::Must,
         // Two upvalues of one closure are distinct variables.
         (true, false) => Alias::No,
@@ -187,8 +195,11 @@ pub fn alias(t: &Trace, load: &Ins, store: &Ins) -> Alias {
     }
 }
 
-/// The value a load reads when it is already known; `None`: emit the load.
-pub fn forward_load(t: &Trace, ins: &Ins) -> Option<Ref> {
+/// The value a load reads when it is already known; `Ok(None)`: emit the load. A typed
+/// (guarded) load of what a `Must` store just wrote with another type can only fail its
+/// guard: `GuardAlwaysFails` (in the loop body, a loop-carried upvalue or field that
+/// changes type: the loop pass then reports the loop unstable).
+pub fn forward_load(t: &Trace, ins: &Ins) -> Result<Option<Ref>, IrError> {
     let lim = clobber_limit(t);
     let mut floor = lim;
     if let Some(store_op) = ins.op.store_of() {
@@ -201,7 +212,15 @@ pub fn forward_load(t: &Trace, ins: &Ins) -> Option<Ref> {
                 Alias::No => continue,
                 Alias::Must => {
                     let v = st.b();
-                    return (t.ty(v) == ins.ty()).then_some(v);
+                    let (vt, lt) = (t.ty(v), ins.ty());
+                    if vt == lt {
+                        return Ok(Some(v));
+                    }
+                    let numeric = |ty: IrType| ty == IrType::NUM || ty == IrType::INT;
+                    if ins.t.is_guard() && !(numeric(vt) && numeric(lt)) {
+                        return Err(IrError::GuardAlwaysFails);
+                    }
+                    return Ok(None);
                 }
                 Alias::May => {
                     floor = s;
@@ -225,10 +244,10 @@ pub fn forward_load(t: &Trace, ins: &Ins) -> Option<Ref> {
             && c.ty() == ins.ty()
             && (c.t.is_guard() || !ins.t.is_guard())
         {
-            return Some(l);
+            return Ok(Some(l));
         }
     }
-    None
+    Ok(None)
 }
 
 /// Dead-store elimination for a store about to be emitted: returns true when the new
@@ -414,6 +433,38 @@ mod tests {
         // Storing the same value again is dropped.
         let k_4 = t.knum(2.0).unwrap();
         assert_eq!(t.emit(Op::USTORE, V, u1.0, k_4.0).unwrap(), Ref::NONE);
+        crate::jit::ir::verify(&t).unwrap();
+    }
+
+    /// Upvalues of the running closure (`UREF` of entry-filled input cells): distinct
+    /// upvalues never alias, a store is forwarded to the next load of the same one, and
+    /// a guarded load of a value stored with another type can only fail.
+    #[test]
+    fn running_closure_upvalues() {
+        let mut t = memopt();
+        t.passes.cse = true;
+        let c0 = t.kptr(0x1000, Some("input0".into())).unwrap();
+        let c1 = t.kptr(0x1008, Some("input1".into())).unwrap();
+        let u0 = t.emit(Op::UREF, P, c0.0, 0).unwrap();
+        let u1 = t.emit(Op::UREF, P, c1.0, 3).unwrap();
+        assert_eq!(alias_uref(&t, u0, u1), Alias::No);
+        assert_eq!(t.emit(Op::UREF, P, c0.0, 0).unwrap(), u0, "CSE'd");
+        let a = t.emit(Op::ULOAD, N.with_guard(), u0.0, 0).unwrap();
+        let one = t.knum(1.0).unwrap();
+        let a1 = t.emit(Op::ADD, N, a.0, one.0).unwrap();
+        t.emit(Op::USTORE, V, u0.0, a1.0).unwrap();
+        let s = t.kgc(IrType::STR, 5, "\"s\"".into()).unwrap();
+        t.emit(Op::USTORE, V, u1.0, s.0).unwrap();
+        assert_eq!(t.emit(Op::ULOAD, N.with_guard(), u0.0, 0).unwrap(), a1);
+        let st = IrT::guarded(IrType::STR);
+        assert_eq!(t.emit(Op::ULOAD, st, u1.0, 0).unwrap(), s);
+        assert_eq!(
+            t.emit(Op::ULOAD, N.with_guard(), u1.0, 0),
+            Err(IrError::GuardAlwaysFails)
+        );
+        // Unguarded, the load is simply not forwarded.
+        let r = t.emit(Op::ULOAD, N, u1.0, 0).unwrap();
+        assert_eq!(t.op(r), Op::ULOAD);
         crate::jit::ir::verify(&t).unwrap();
     }
 
