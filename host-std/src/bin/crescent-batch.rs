@@ -18,10 +18,13 @@
 //! - Everything the program writes is captured in memory: `print`, `io.write` and
 //!   `io.stdout` share one stream (as in the CLI), `io.stderr` and the driver's error
 //!   report another. `<status>` is the exit status the CLI would have returned.
-//! - A program that ends the process (`os.exit`, a crash) or hangs leaves no record for its
-//!   path: the harness sees end of file or its own deadline, kills the batch, and runs that
-//!   one path with the plain CLI, which is the authority anyway. A truncated or garbled
-//!   record is never written: the header's lengths are those of the bytes that follow.
+//!   Standard input is empty. The JIT's `-jv`/`-jdump` log is not captured: `VmEngine`
+//!   sends it to the process's stderr, as the CLI does.
+//! - A program that ends the process (`os.exit`, a crash) leaves no record for its path:
+//!   the harness sees end of file and runs that one path with the plain CLI, which is the
+//!   authority anyway, then starts a new batch. One that hangs is the harness's timeout: it
+//!   kills the batch at its deadline. A record is written whole or not at all: the
+//!   header's lengths are those of the bytes that follow.
 
 use crescent_host_std::cli::{driver, vm::VmEngine, ProcessEnv, StdConsole};
 use crescent_host_std::iolib::{Buffering, StdStreams, Stream};
