@@ -46,6 +46,11 @@ pub fn parse_numeral(s: &[u8]) -> Option<f64> {
     parse_unsigned(s)
 }
 
+/// Written exponents (`e` and `p`) from this value up are not numbers, as in LuaJIT
+/// (`STRSCAN_MAXEXP`): `tonumber("1e1048576")` is nil and the numeral is malformed, where
+/// `1e1048575` is `inf` (difftest seed 2001117).
+const MAX_EXPONENT: u32 = 1 << 20;
+
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
@@ -98,7 +103,12 @@ fn parse_decimal(s: &[u8]) -> Option<f64> {
             i += 1;
         }
         let start = i;
+        let mut e: u32 = 0;
         while i < s.len() && s[i].is_ascii_digit() {
+            e = e * 10 + u32::from(s[i] - b'0');
+            if e >= MAX_EXPONENT {
+                return None;
+            }
             i += 1;
         }
         if i == start {
@@ -164,7 +174,10 @@ fn parse_hex(s: &[u8]) -> Option<f64> {
         let start = i;
         let mut e: i64 = 0;
         while i < s.len() && s[i].is_ascii_digit() {
-            e = (e * 10 + (s[i] - b'0') as i64).min(1 << 20);
+            e = e * 10 + i64::from(s[i] - b'0');
+            if e >= i64::from(MAX_EXPONENT) {
+                return None;
+            }
             i += 1;
         }
         if i == start {
@@ -543,6 +556,12 @@ mod tests {
             (b"0b101", 5.0),
             (b"1e-400", 0.0),
             (b"1.e2", 100.0),
+            // Exponents below 2^20 are numbers (luajit), however far out of range.
+            (b"1e1048575", f64::INFINITY),
+            (b"1e-1048575", 0.0),
+            (b"1e0000000000001", 10.0),
+            (b"0x1p1048575", f64::INFINITY),
+            (b"0x1p-1048575", 0.0),
         ];
         for &(s, want) in some {
             let got = parse(s).unwrap_or_else(|| panic!("{:?} should parse", s));
@@ -569,6 +588,13 @@ mod tests {
             b"00x1",
             b"0b2",
             b"0b",
+            // From 2^20 up they are not (luajit's STRSCAN_MAXEXP).
+            b"1e1048576",
+            b"1e-1048576",
+            b"1e2100166666",
+            b"0.000001e2100166666",
+            b"0x1p1048576",
+            b"0x1p-99999999999",
         ] {
             assert_eq!(
                 parse(s),

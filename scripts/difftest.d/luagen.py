@@ -424,6 +424,16 @@ class Gen:
         i = self.name("i")
         n = self.trips(1, 60)
         form = self.r.randint(0, 4)
+        # Forms 1 and 2 run up to 4n and n + 4 times: near the budget they would multiply
+        # the cost of every loop nested in them past it, so they shrink or become `1, n`.
+        cap = max(1, 1500 // self.cost)  # as in `trips`, so n <= cap already
+        if form == 1 and n * 4 > cap:
+            if cap >= 4:
+                n = cap // 4
+            else:
+                form = 3
+        elif form == 2 and n + 4 > cap:
+            form = 3
         if form == 0:
             self.emit("for %s = %d, 1, -1 do" % (i, n))
         elif form == 1:
@@ -433,7 +443,7 @@ class Gen:
             self.emit("for %s = %s, %d do" % (i, self.pick(["-3", "0", "1.5"]), n))
         else:
             self.emit("for %s = 1, %d do" % (i, n))
-        self.loop_body(n * 4 if form == 1 else n + 3, [i])
+        self.loop_body(n * 4 if form == 1 else n + 4 if form == 2 else n, [i])
         self.emit("end")
 
     def while_loop(self):
