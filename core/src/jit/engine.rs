@@ -55,7 +55,36 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use alloc::collections::BTreeMap as HashMap;
+/// Hashes loop keys (a prototype's address and a pc): multiply and rotate, enough for a
+/// table whose keys no Lua program chooses.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl core::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// Per-loop state, keyed by (prototype address, loop start pc).
+type LoopMap<V> = hashbrown::HashMap<(usize, usize), V, core::hash::BuildHasherDefault<KeyHasher>>;
+
+/// Loops whose state fits in the maps as the engine creates them: hot events of a
+/// program's first loops (a penalty, a blacklisting) allocate nothing, so they do not
+/// move the program's own heap objects around (which changes malloc's work by more than
+/// the JIT's own cost on programs the JIT does not speed up).
+const LOOPS_RESERVED: usize = 64;
 
 use crate::host::{CodeMemory, CodeRegion};
 use crate::jit::emit;
@@ -181,12 +210,12 @@ pub struct Engine {
     /// `-jdump`: recorded bytecode, IR, machine code.
     pub dump: bool,
     traces: Vec<TraceEntry>,
-    loops: HashMap<(usize, usize), LoopState>,
+    loops: LoopMap<LoopState>,
     /// Linked loops by hot counter (`(proto, pc, trace + 1)`, 0 when empty): the hook's
     /// fast path, taken at every back-edge of a linked loop.
     linked: [(usize, usize, usize); 64],
     /// Deferrals so far of each loop found hot near its end.
-    deferred: HashMap<(usize, usize), u8>,
+    deferred: LoopMap<u8>,
     /// Attempts at recording (successful or not) since the engine started.
     pub recordings: u64,
     state: Box<ExitState>,
@@ -223,9 +252,9 @@ impl Engine {
             verbose: false,
             dump: false,
             traces: Vec::new(),
-            loops: HashMap::new(),
+            loops: LoopMap::with_capacity_and_hasher(LOOPS_RESERVED, Default::default()),
             linked: [(0, 0, 0); 64],
-            deferred: HashMap::new(),
+            deferred: LoopMap::with_capacity_and_hasher(LOOPS_RESERVED, Default::default()),
             recordings: 0,
             state: Box::default(),
             mem: None,
