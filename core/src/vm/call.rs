@@ -18,9 +18,9 @@ use alloc::string::String;
 use crate::bytecode::ProtoDesc;
 use crate::gc::{GcHeader, Kind};
 use crate::object::function::NativeKind;
-use crate::object::{Frame, FrameKind, LuaFunction, NativeFunction, UpVal};
+use crate::object::{Cont, Frame, FrameKind, LuaFunction, NativeFunction, UpVal};
 use crate::value::Value;
-use crate::vm::meta::Tm;
+use crate::vm::meta::{MetaCall, Tm};
 use crate::vm::{LuaError, Vm, MAX_CCALLS};
 
 /// Extra slots a native may push without checking (LUA_MINSTACK).
@@ -284,21 +284,128 @@ impl Vm {
         }
     }
 
-    /// After a return: finishes markers whose callee just returned, down to `stop`.
+    /// After a return: finishes the frames whose callee just returned, down to `stop`:
+    /// `pcall` markers, and metamethod continuations (see [`Vm::finish_cont`]). Stops
+    /// early when a continuation has called another metamethod as a Lua frame.
     #[inline]
-    pub(crate) fn unwind_markers(&mut self, stop: usize) {
+    pub(crate) fn unwind_markers(&mut self, stop: usize) -> Result<(), LuaError> {
         loop {
             let th = self.th();
             if th.frames.len() <= stop {
-                return;
+                return Ok(());
             }
-            match th.frames.last() {
-                Some(f) if matches!(f.kind, FrameKind::Pcall | FrameKind::Xpcall) => {
-                    self.finish_marker(true, Value::NIL)
+            match th.frames.last().map(|f| f.kind) {
+                Some(FrameKind::Pcall | FrameKind::Xpcall) => self.finish_marker(true, Value::NIL),
+                Some(FrameKind::Cont(c)) => {
+                    if self.finish_cont(c, stop)? {
+                        return Ok(());
+                    }
                 }
-                _ => return,
+                _ => return Ok(()),
             }
         }
+    }
+
+    /// Calls metamethod `mc` for the instruction the top (Lua) frame is executing, as a
+    /// VM frame above a [`FrameKind::Cont`] frame holding `cont`. A Lua handler is left
+    /// to the dispatch loop to run; a native one runs now and the instruction is
+    /// finished. Either way the dispatch loop continues with the top frame.
+    pub(crate) fn meta_call(
+        &mut self,
+        mc: MetaCall,
+        cont: Cont,
+        stop: usize,
+    ) -> Result<(), LuaError> {
+        // Above the caller's registers; nothing of the caller lives there (no
+        // instruction that can call a metamethod runs with open multiple results).
+        let x = self.th().frames.last().expect("a Lua frame").top;
+        let args = mc.args();
+        let n = args.len();
+        self.ensure_stack(x + 1 + n + MIN_STACK)?;
+        let th = self.th_mut();
+        th.stack[x] = mc.h;
+        th.stack[x + 1..x + 1 + n].copy_from_slice(args);
+        th.frames.push(Frame {
+            func: x,
+            base: x + 1,
+            top: x + 1 + n,
+            pc: 0,
+            nresults: 1,
+            kind: FrameKind::Cont(cont),
+            nvarargs: 0,
+            tailcalls: 0,
+        });
+        th.top = x + 1 + n;
+        if !self.precall(x, n, 1)? {
+            self.unwind_markers(stop)?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the instruction whose metamethod just returned (its result is at the
+    /// top frame's `func`), popping the [`FrameKind::Cont`] frame. Returns `true` if it
+    /// called a further metamethod as a Lua frame (a `..` with more operands).
+    pub(crate) fn finish_cont(&mut self, cont: Cont, stop: usize) -> Result<bool, LuaError> {
+        let th = self.th_mut();
+        let cf = th.frames.pop().expect("continuation frame");
+        let res = th.stack[cf.func];
+        let caller = *th
+            .frames
+            .last()
+            .expect("the Lua frame below a continuation");
+        debug_assert!(caller.kind == FrameKind::Lua);
+        th.top = caller.top;
+        let base = caller.base;
+        match cont {
+            Cont::Reg(a) => th.stack[base + a as usize] = res,
+            Cont::Discard => {}
+            Cont::Cond { want, negate } => {
+                // The comparison's jump follows it; `pc` is that jump's index.
+                let mut pc = caller.pc;
+                if (res.is_truthy() != negate) == want {
+                    let fv = th.stack[caller.func];
+                    // SAFETY: a Lua frame's function slot holds its Lua function, whose
+                    // proto is live; the compiler puts a `JMP` after every comparison.
+                    let j = unsafe { (*(*fv.ptr::<LuaFunction>()).proto).code[pc] };
+                    pc = (pc as isize + 1 + j.sbx() as isize) as usize;
+                } else {
+                    pc += 1;
+                }
+                th.frames.last_mut().expect("caller").pc = pc;
+            }
+            Cont::Concat { a, b, mut at } => {
+                th.stack[base + at as usize] = res;
+                while at > b {
+                    // Allocation here is at a safe point: the caller's registers are
+                    // below `top` (set above).
+                    let gc_ok = core::mem::replace(&mut self.gc_ok, true);
+                    let r = self.concat_mm(base + b as usize, base + at as usize, base);
+                    self.gc_ok = gc_ok;
+                    match r? {
+                        None => break,
+                        Some((mc, slot)) => {
+                            let at2 = (slot - base) as u8;
+                            if mc.h.is_func()
+                                // SAFETY: a function value points to a live function.
+                                && unsafe { (*mc.h.ptr::<GcHeader>()).kind } == Kind::LuaFn
+                            {
+                                self.meta_call(mc, Cont::Concat { a, b, at: at2 }, stop)?;
+                                return Ok(true);
+                            }
+                            // A native handler runs here rather than through
+                            // `meta_call`, whose recursion would grow with the count of
+                            // operands.
+                            let v = self.call1(mc.h, mc.args())?;
+                            self.th_mut().stack[slot] = v;
+                            at = at2;
+                        }
+                    }
+                }
+                let st = &mut self.th_mut().stack;
+                st[base + a as usize] = st[base + b as usize];
+            }
+        }
+        Ok(false)
     }
 
     /// Handles error `e` raised while frames above `stop` were active: if a marker at
@@ -346,8 +453,12 @@ impl Vm {
         let from = th.top.min(dead_top);
         let to = dead_top.min(th.stack.len());
         th.stack[from..to].fill(Value::NIL);
-        self.unwind_markers(stop);
-        Ok(())
+        match self.unwind_markers(stop) {
+            Ok(()) => Ok(()),
+            // A continuation failed (a `..` with more operands): that is an error of the
+            // frame below, handled like any other.
+            Err(e) => self.catch(stop, e),
+        }
     }
 
     /// True when nested native calls have used more than `native_stack_limit` bytes of

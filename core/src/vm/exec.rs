@@ -23,9 +23,9 @@
 
 use crate::bytecode::{index_k, is_k, Instr, Op, BITRK, LFIELDS_PER_FLUSH};
 use crate::gc::{GcHeader, Kind};
-use crate::object::{LuaFunction, Proto, Table, UpVal};
+use crate::object::{Cont, LuaFunction, Proto, Table, UpVal};
 use crate::value::{tag, Value};
-use crate::vm::meta::{arith_num, Tm};
+use crate::vm::meta::{arith_num, Slow, Tm};
 use crate::vm::{LuaError, Vm};
 
 impl Vm {
@@ -213,6 +213,44 @@ impl Vm {
                 }
             }};
         }
+        // Calls metamethod `$mc` as a VM frame (`Vm::meta_call`), `$cont` finishing the
+        // instruction when it returns, and goes on with whatever frame is then on top.
+        // `pc` must be saved (it is, after `protect!`).
+        macro_rules! meta_call {
+            ($mc:expr, $cont:expr) => {{
+                self.meta_call($mc, $cont, stop)?;
+                enter!();
+                continue;
+            }};
+        }
+        // A slow path's value into register `$a`, or its metamethod called to put it there.
+        macro_rules! slow_to_reg {
+            ($a:expr, $slow:expr) => {{
+                match $slow {
+                    Slow::Done(v) => setr!($a, v),
+                    Slow::Call(mc) => meta_call!(mc, Cont::Reg($a as u8)),
+                }
+            }};
+        }
+        // A comparison's outcome decides the jump that follows (`want`: the outcome that
+        // takes it), or its metamethod is called to decide.
+        macro_rules! cond_jump {
+            ($want:expr, $slow:expr) => {{
+                let want = $want;
+                let outcome = match $slow {
+                    Slow::Done(v) => v,
+                    Slow::Call(mc) => {
+                        let negate = mc.negate;
+                        meta_call!(mc, Cont::Cond { want, negate })
+                    }
+                };
+                if outcome == want {
+                    jump_next!();
+                } else {
+                    pc += 1;
+                }
+            }};
+        }
         macro_rules! arith {
             ($i:expr, $op:expr) => {{
                 let (b, c) = ($i.b(), $i.c());
@@ -223,8 +261,8 @@ impl Vm {
                         Value::num(arith_num($op, x.num_unchecked(), y.num_unchecked()))
                     );
                 } else {
-                    let v = protect!(self.arith_reg($op, x, y, (rkreg!(b), rkreg!(c))));
-                    setr!($i.a(), v);
+                    let s = protect!(self.arith_mm($op, x, y, (rkreg!(b), rkreg!(c))));
+                    slow_to_reg!($i.a(), s);
                 }
             }};
         }
@@ -267,8 +305,8 @@ impl Vm {
                         setr!(i.a(), v);
                     } else {
                         let g = Value::from_ptr(tag::TABLE, env);
-                        let v = protect!(self.index(g, key));
-                        setr!(i.a(), v);
+                        let s = protect!(self.index_mm(g, key, None));
+                        slow_to_reg!(i.a(), s);
                     }
                 }
                 Op::GETTABLE => {
@@ -290,8 +328,8 @@ impl Vm {
                         }
                     }
                     if !done {
-                        let v = protect!(self.index_reg(t, key, Some(i.b())));
-                        setr!(i.a(), v);
+                        let s = protect!(self.index_mm(t, key, Some(i.b())));
+                        slow_to_reg!(i.a(), s);
                     }
                 }
                 Op::SETGLOBAL => {
@@ -301,8 +339,8 @@ impl Vm {
                     let v = r!(i.a());
                     if unsafe { (*env).meta.is_null() } {
                         protect!(self.raw_set(g, key, v));
-                    } else {
-                        protect!(self.set_index(g, key, v));
+                    } else if let Slow::Call(mc) = protect!(self.set_index_mm(g, key, v, None)) {
+                        meta_call!(mc, Cont::Discard);
                     }
                     check_gc!();
                 }
@@ -349,7 +387,10 @@ impl Vm {
                         }
                     }
                     if !done {
-                        protect!(self.set_index_reg(t, key, v, Some(i.a())));
+                        let s = protect!(self.set_index_mm(t, key, v, Some(i.a())));
+                        if let Slow::Call(mc) = s {
+                            meta_call!(mc, Cont::Discard);
+                        }
                         check_gc!();
                     }
                 }
@@ -379,8 +420,8 @@ impl Vm {
                         }
                     }
                     if !done {
-                        let v = protect!(self.index_reg(t, key, Some(i.b())));
-                        setr!(i.a(), v);
+                        let s = protect!(self.index_mm(t, key, Some(i.b())));
+                        slow_to_reg!(i.a(), s);
                     }
                 }
                 Op::ADD => arith!(i, Tm::Add),
@@ -394,8 +435,8 @@ impl Vm {
                     if x.is_num() {
                         setr!(i.a(), Value::num(-x.num_unchecked()));
                     } else {
-                        let v = protect!(self.unm_reg(x, Some(i.b())));
-                        setr!(i.a(), v);
+                        let s = protect!(self.unm_mm(x, Some(i.b())));
+                        slow_to_reg!(i.a(), s);
                     }
                 }
                 Op::NOT => setr!(i.a(), Value::boolean(r!(i.b()).is_falsy())),
@@ -405,8 +446,8 @@ impl Vm {
                         let n = unsafe { (*x.ptr::<Table>()).length() };
                         setr!(i.a(), Value::num(n as f64));
                     } else {
-                        let v = protect!(self.len_reg(x, Some(i.b())));
-                        setr!(i.a(), v);
+                        let s = protect!(self.len_mm(x, Some(i.b())));
+                        slow_to_reg!(i.a(), s);
                     }
                 }
                 Op::CONCAT => {
@@ -414,10 +455,14 @@ impl Vm {
                     let (b, c) = (i.b() as usize, i.c() as usize);
                     savepc!();
                     safe_alloc!();
-                    let r = self.concat_slots(base + b, base + c, base);
+                    let r = self.concat_mm(base + b, base + c, base);
                     self.gc_ok = false;
                     reload!();
-                    r?;
+                    if let Some((mc, slot)) = r? {
+                        let at = (slot - base) as u8;
+                        let (a, b) = (i.a() as u8, b as u8);
+                        meta_call!(mc, Cont::Concat { a, b, at });
+                    }
                     setr!(i.a(), r!(b));
                     check_gc!();
                 }
@@ -427,43 +472,32 @@ impl Vm {
                 Op::EQ => {
                     let (x, y) = (rk!(i.b()), rk!(i.c()));
                     let eq = if x.bits() == y.bits() && !x.is_num() {
-                        true
+                        Slow::Done(true)
                     } else if x.is_num() && y.is_num() {
-                        x.num_unchecked() == y.num_unchecked()
+                        Slow::Done(x.num_unchecked() == y.num_unchecked())
                     } else {
-                        protect!(self.equals(x, y))
+                        savepc!();
+                        self.equals_mm(x, y)
                     };
-                    if eq == (i.a() != 0) {
-                        jump_next!();
-                    } else {
-                        pc += 1;
-                    }
+                    cond_jump!(i.a() != 0, eq);
                 }
                 Op::LT => {
                     let (x, y) = (rk!(i.b()), rk!(i.c()));
                     let lt = if x.is_num() && y.is_num() {
-                        x.num_unchecked() < y.num_unchecked()
+                        Slow::Done(x.num_unchecked() < y.num_unchecked())
                     } else {
-                        protect!(self.less_than(x, y))
+                        protect!(self.less_than_mm(x, y))
                     };
-                    if lt == (i.a() != 0) {
-                        jump_next!();
-                    } else {
-                        pc += 1;
-                    }
+                    cond_jump!(i.a() != 0, lt);
                 }
                 Op::LE => {
                     let (x, y) = (rk!(i.b()), rk!(i.c()));
                     let le = if x.is_num() && y.is_num() {
-                        x.num_unchecked() <= y.num_unchecked()
+                        Slow::Done(x.num_unchecked() <= y.num_unchecked())
                     } else {
-                        protect!(self.less_equal(x, y))
+                        protect!(self.less_equal_mm(x, y))
                     };
-                    if le == (i.a() != 0) {
-                        jump_next!();
-                    } else {
-                        pc += 1;
-                    }
+                    cond_jump!(i.a() != 0, le);
                 }
                 Op::TEST => {
                     if r!(i.a()).is_truthy() == (i.c() != 0) {
@@ -576,7 +610,7 @@ impl Vm {
                     if unsafe { (&*th).frames.len() } <= stop {
                         return Ok(());
                     }
-                    self.unwind_markers(stop);
+                    self.unwind_markers(stop)?;
                     if unsafe { (&*th).frames.len() } <= stop {
                         return Ok(());
                     }
@@ -632,7 +666,7 @@ impl Vm {
                     if unsafe { (&*th).frames.len() } <= stop {
                         return Ok(());
                     }
-                    self.unwind_markers(stop);
+                    self.unwind_markers(stop)?;
                     if unsafe { (&*th).frames.len() } <= stop {
                         return Ok(());
                     }
