@@ -145,3 +145,60 @@ local E = setmetatable({}, {__add = function() error("in add") end})
 print(pcall(function() return E + 1 end))
 print(pcall(function() return setmetatable({}, {__index = function() local x = nil; return x.y end}).k end))
 print(pcall(function() local t = setmetatable({}, {__concat = function(a, b) return nil end}); return "x" .. t .. "y" end))
+
+-- a long chain of `..` whose every step yields
+local L = {}
+L.__concat = function(a, b)
+  local x = type(a) == "table" and a.s or a
+  local y = type(b) == "table" and b.s or b
+  Y("step")
+  return setmetatable({s = x .. y}, L)
+end
+drive("long concat", function()
+  local p = {}
+  for i = 1, 8 do p[i] = setmetatable({s = tostring(i)}, L) end
+  local r = p[1] .. p[2] .. "-" .. p[3] .. p[4] .. 5 .. p[5] .. p[6] .. p[7] .. "x" .. "y" .. p[8]
+  return r.s
+end)
+
+-- the step after a `__concat` fails: the error is the caller's, catchable by pcall
+local T = setmetatable({}, {__concat = function(a, b) Y("half") return {} end})
+drive("concat error", function() return pcall(function() return 1 .. T .. "y" end) end)
+print(pcall(function() local U = setmetatable({}, {__concat = function() return {} end}) return 1 .. U .. "y" end))
+
+-- a coroutine abandoned while suspended inside a metamethod is collected
+do
+  local co = coroutine.create(function() return idx.never end)
+  print(coroutine.resume(co))
+  co = nil
+  collectgarbage()
+  collectgarbage()
+  print("collected")
+end
+
+-- upvalues of a metamethod that yields stay shared and are closed on return
+drive("upvalues", function()
+  local n = 0
+  local up = setmetatable({}, {__index = function(t, k)
+    n = n + 1
+    local before = n
+    Y(k)
+    return before * 100 + n
+  end})
+  local a = up.a
+  local b = up.b
+  return a, b, n
+end, nil, nil)
+
+-- a comparison metamethod in a loop condition, yielding each time
+drive("loop cond", function()
+  local lim = setmetatable({}, {__lt = function(a, b) return Y("cmp") end})
+  local x, k = setmetatable({}, getmetatable(lim)), 0
+  while x < lim do k = k + 1 end
+  return k
+end, true, true, 1, false)
+
+-- wrap, and a metamethod on the main thread after all this
+local gen = coroutine.wrap(function() local v = idx.w; return "got " .. v end)
+print(gen(), gen("V"))
+print(w1 + w2, w1.again)
