@@ -148,7 +148,7 @@ impl<'a> ThreadView<'a> {
     /// Current line of frame `i` if it runs Lua code.
     fn current_line(&self, i: usize) -> Option<u32> {
         let f = &self.frames[i];
-        if f.kind != FrameKind::Lua {
+        if !matches!(f.kind, FrameKind::Lua) {
             return None;
         }
         let p = lua_proto(self.func(i))?;
@@ -381,7 +381,7 @@ fn getlocal(vm: &mut Vm) -> Result<usize, LuaError> {
     };
     let f = view.frames[i];
     let found = match lua_proto(view.func(i)) {
-        Some(p) if f.kind == FrameKind::Lua && n > 0 => {
+        Some(p) if matches!(f.kind, FrameKind::Lua) && n > 0 => {
             let pc = f.pc.saturating_sub(1) as u32;
             p.locvars
                 .iter()

@@ -116,7 +116,7 @@ impl Vm {
             // As 5.1's `tryfuncTM`: only a function handler makes a value callable.
             if !h.is_func() {
                 let reg = match self.th().frames.last() {
-                    Some(f) if f.kind == FrameKind::Lua && func >= f.base => {
+                    Some(f) if matches!(f.kind, FrameKind::Lua) && func >= f.base => {
                         Some((func - f.base) as u32)
                     }
                     _ => None,
@@ -272,7 +272,12 @@ impl Vm {
     pub(crate) fn finish_marker(&mut self, ok: bool, err: Value) {
         let th = self.th_mut();
         let m = *th.frames.last().expect("marker");
-        let callee = m.func + if m.kind == FrameKind::Xpcall { 2 } else { 1 };
+        let callee = m.func
+            + if matches!(m.kind, FrameKind::Xpcall) {
+                2
+            } else {
+                1
+            };
         if ok {
             let n = th.top - callee;
             th.stack[callee - 1] = Value::TRUE;
@@ -289,6 +294,17 @@ impl Vm {
     /// early when a continuation has called another metamethod as a Lua frame.
     #[inline]
     pub(crate) fn unwind_markers(&mut self, stop: usize) -> Result<(), LuaError> {
+        // The common case inline (a return to a Lua caller, say with multiple results),
+        // the loop out of line.
+        match self.th().frames.last() {
+            Some(f) if matches!(f.kind, FrameKind::Lua | FrameKind::Native) => Ok(()),
+            _ => self.unwind_frames(stop),
+        }
+    }
+
+    /// [`Vm::unwind_markers`]' loop.
+    #[inline(never)]
+    fn unwind_frames(&mut self, stop: usize) -> Result<(), LuaError> {
         loop {
             let th = self.th();
             if th.frames.len() <= stop {
@@ -297,7 +313,7 @@ impl Vm {
             match th.frames.last().map(|f| f.kind) {
                 Some(FrameKind::Pcall | FrameKind::Xpcall) => self.finish_marker(true, Value::NIL),
                 Some(FrameKind::Cont(c)) => {
-                    if self.finish_cont(c, stop)? {
+                    if self.finish_cont(c)? {
                         return Ok(());
                     }
                 }
@@ -310,21 +326,38 @@ impl Vm {
     /// VM frame above a [`FrameKind::Cont`] frame holding `cont`. A Lua handler is left
     /// to the dispatch loop to run; a native one runs now and the instruction is
     /// finished. Either way the dispatch loop continues with the top frame.
+    #[inline(never)]
     pub(crate) fn meta_call(
         &mut self,
         mc: MetaCall,
         cont: Cont,
         stop: usize,
     ) -> Result<(), LuaError> {
+        if !self.push_cont_call(mc, cont)? {
+            self.unwind_markers(stop)?;
+        }
+        Ok(())
+    }
+
+    /// Pushes a [`FrameKind::Cont`] frame holding `cont` above the top (Lua) frame, and
+    /// calls `mc` above it: `true` if that pushed a Lua frame for the dispatch loop to
+    /// run, `false` if a native handler ran (its result is at the `Cont` frame's `func`,
+    /// and the `Cont` frame is on top, unfinished). A native that yields leaves the
+    /// `Cont` frame for the resume to finish.
+    fn push_cont_call(&mut self, mc: MetaCall, cont: Cont) -> Result<bool, LuaError> {
         // Above the caller's registers; nothing of the caller lives there (no
         // instruction that can call a metamethod runs with open multiple results).
         let x = self.th().frames.last().expect("a Lua frame").top;
         let args = mc.args();
         let n = args.len();
-        self.ensure_stack(x + 1 + n + MIN_STACK)?;
+        if x + 1 + n > self.th().stack.len() {
+            self.ensure_stack(x + 1 + n)?;
+        }
         let th = self.th_mut();
         th.stack[x] = mc.h;
-        th.stack[x + 1..x + 1 + n].copy_from_slice(args);
+        for (j, &v) in args.iter().enumerate() {
+            th.stack[x + 1 + j] = v;
+        }
         th.frames.push(Frame {
             func: x,
             base: x + 1,
@@ -336,16 +369,26 @@ impl Vm {
             tailcalls: 0,
         });
         th.top = x + 1 + n;
-        if !self.precall(x, n, 1)? {
-            self.unwind_markers(stop)?;
-        }
+        self.precall(x, n, 1)
+    }
+
+    /// Returns `v` from the top frame, a metamethod's, to the [`FrameKind::Cont`] frame
+    /// below it and finishes the instruction that called the metamethod (the dispatch
+    /// loop's shortcut for `poscall` + [`Vm::unwind_markers`]).
+    #[inline(never)]
+    pub(crate) fn return_to_cont(&mut self, cont: Cont, v: Value) -> Result<(), LuaError> {
+        let th = self.th_mut();
+        let f = th.frames.pop().expect("the metamethod's frame");
+        th.stack[f.func] = v;
+        self.finish_cont(cont)?;
         Ok(())
     }
 
     /// Finishes the instruction whose metamethod just returned (its result is at the
     /// top frame's `func`), popping the [`FrameKind::Cont`] frame. Returns `true` if it
     /// called a further metamethod as a Lua frame (a `..` with more operands).
-    pub(crate) fn finish_cont(&mut self, cont: Cont, stop: usize) -> Result<bool, LuaError> {
+    #[inline(never)]
+    pub(crate) fn finish_cont(&mut self, cont: Cont) -> Result<bool, LuaError> {
         let th = self.th_mut();
         let cf = th.frames.pop().expect("continuation frame");
         let res = th.stack[cf.func];
@@ -353,7 +396,7 @@ impl Vm {
             .frames
             .last()
             .expect("the Lua frame below a continuation");
-        debug_assert!(caller.kind == FrameKind::Lua);
+        debug_assert!(matches!(caller.kind, FrameKind::Lua));
         th.top = caller.top;
         let base = caller.base;
         match cont {
@@ -385,18 +428,16 @@ impl Vm {
                         None => break,
                         Some((mc, slot)) => {
                             let at2 = (slot - base) as u8;
-                            if mc.h.is_func()
-                                // SAFETY: a function value points to a live function.
-                                && unsafe { (*mc.h.ptr::<GcHeader>()).kind } == Kind::LuaFn
-                            {
-                                self.meta_call(mc, Cont::Concat { a, b, at: at2 }, stop)?;
+                            if self.push_cont_call(mc, Cont::Concat { a, b, at: at2 })? {
                                 return Ok(true);
                             }
-                            // A native handler runs here rather than through
-                            // `meta_call`, whose recursion would grow with the count of
-                            // operands.
-                            let v = self.call1(mc.h, mc.args())?;
-                            self.th_mut().stack[slot] = v;
+                            // A native handler ran: take its result here and go on
+                            // with the next step (a loop, not recursion, however many
+                            // operands there are).
+                            let th = self.th_mut();
+                            let cf = th.frames.pop().expect("continuation frame");
+                            th.stack[slot] = th.stack[cf.func];
+                            th.top = caller.top;
                             at = at2;
                         }
                     }
@@ -422,7 +463,7 @@ impl Vm {
             return Err(e);
         };
         let mf = frames[m];
-        if mf.kind == FrameKind::Xpcall {
+        if matches!(mf.kind, FrameKind::Xpcall) {
             // Run the handler on top of the failed frames (so it can take a traceback).
             let h = self.th().stack[mf.func + 1];
             let top = self.th().frames.last().map(|f| f.top).unwrap_or(0);
@@ -438,7 +479,12 @@ impl Vm {
                 Err(_) => self.str_unchecked(b"error in error handling"),
             };
         }
-        let callee = mf.func + if mf.kind == FrameKind::Xpcall { 2 } else { 1 };
+        let callee = mf.func
+            + if matches!(mf.kind, FrameKind::Xpcall) {
+                2
+            } else {
+                1
+            };
         self.close_upvals(callee);
         let th = self.th_mut();
         let dead_top = th.frames[m..]

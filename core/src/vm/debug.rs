@@ -35,7 +35,7 @@ pub(crate) fn call_name(
 ) -> Option<(&'static str, String)> {
     let below = frame_below(frames, i)?;
     let caller = frames.get(below)?;
-    if caller.kind != FrameKind::Lua {
+    if !matches!(caller.kind, FrameKind::Lua) {
         return None;
     }
     let fv = stack[caller.func];
@@ -44,7 +44,13 @@ pub(crate) fn call_name(
     let p = unsafe { &(*(*fv.ptr::<LuaFunction>()).proto).desc };
     let pc = caller.pc.checked_sub(1)?;
     let ins = *p.code.get(pc)?;
-    if below + 1 < i {
+    // The handler itself sits right above its continuation, at the same `func` (also
+    // after a tail call, or through `__call`); anything else above a continuation (an
+    // `xpcall` handler running for an error raised there) is named as usual.
+    let is_handler = below + 1 < i
+        && matches!(frames[i - 1].kind, FrameKind::Cont(_))
+        && frames[i - 1].func == frames[i].func;
+    if is_handler {
         let event = match ins.op() {
             Op::GETTABLE | Op::SELF | Op::GETGLOBAL => "__index",
             Op::SETTABLE | Op::SETGLOBAL => "__newindex",
@@ -101,7 +107,7 @@ impl Vm {
     pub(crate) fn reg_name(&self, reg: u32) -> Option<(&'static str, String)> {
         let th = self.th();
         let f = th.frames.last()?;
-        if f.kind != FrameKind::Lua {
+        if !matches!(f.kind, FrameKind::Lua) {
             return None;
         }
         let p = self.frame_proto(th.stack[f.func])?;
@@ -142,9 +148,9 @@ impl Vm {
             if matches!(f.kind, FrameKind::Cont(_)) {
                 continue;
             }
-            if f.kind == FrameKind::Pcall || f.kind == FrameKind::Xpcall {
+            if matches!(f.kind, FrameKind::Pcall | FrameKind::Xpcall) {
                 s.push_str("\n\t[C]: in function '");
-                s.push_str(if f.kind == FrameKind::Pcall {
+                s.push_str(if matches!(f.kind, FrameKind::Pcall) {
                     "pcall"
                 } else {
                     "xpcall"
@@ -160,7 +166,7 @@ impl Vm {
                 continue;
             }
             let name = self.frame_func_name(i);
-            if f.kind == FrameKind::Native {
+            if matches!(f.kind, FrameKind::Native) {
                 let nm = name.unwrap_or_else(|| {
                     let fv = th.stack[f.func];
                     // SAFETY: a native frame's function slot holds a native function.

@@ -52,13 +52,13 @@ impl Vm {
             // Raised by `pcall` itself (calling a non-function): a C frame, no position.
             return String::new();
         }
-        let idx = if frames[top].kind == FrameKind::Lua {
+        let idx = if matches!(frames[top].kind, FrameKind::Lua) {
             frame_at_level(frames, level.saturating_sub(1))
         } else {
             frame_at_level(frames, level)
         };
         match idx {
-            Some(i) if frames[i].kind == FrameKind::Lua => match self.frame_line(i) {
+            Some(i) if matches!(frames[i].kind, FrameKind::Lua) => match self.frame_line(i) {
                 Some((src, line)) => format!("{src}:{line}: "),
                 None => String::new(),
             },

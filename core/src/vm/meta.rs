@@ -159,6 +159,16 @@ impl Vm {
         key: Value,
         reg: Option<u32>,
     ) -> Result<Value, LuaError> {
+        // A plain table first, without the slow path's result (library functions such
+        // as `table.insert` index through here).
+        if obj.is_table() {
+            // SAFETY: a table value points to a live table.
+            let tbl = unsafe { &*obj.ptr::<Table>() };
+            let v = tbl.get(key);
+            if !v.is_nil() || tbl.meta.is_null() {
+                return Ok(v);
+            }
+        }
         let s = self.index_mm(obj, key, reg)?;
         self.finish_value(s)
     }
@@ -214,6 +224,10 @@ impl Vm {
         val: Value,
         reg: Option<u32>,
     ) -> Result<(), LuaError> {
+        // SAFETY: a table value points to a live table.
+        if obj.is_table() && unsafe { (*obj.ptr::<Table>()).meta.is_null() } {
+            return self.raw_set(obj, key, val);
+        }
         match self.set_index_mm(obj, key, val, reg)? {
             Slow::Done(()) => Ok(()),
             Slow::Call(c) => {
@@ -344,7 +358,12 @@ impl Vm {
     }
 
     /// `a < b`.
+    #[inline]
     pub fn less_than(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        // Numbers first, without the slow path's result (library sorts compare a lot).
+        if a.is_num() && b.is_num() {
+            return Ok(a.num_unchecked() < b.num_unchecked());
+        }
         let s = self.less_than_mm(a, b)?;
         self.finish_bool(s)
     }
@@ -371,7 +390,11 @@ impl Vm {
     }
 
     /// `a <= b` (falls back to `not (b < a)` through `__lt`).
+    #[inline]
     pub fn less_equal(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        if a.is_num() && b.is_num() {
+            return Ok(a.num_unchecked() <= b.num_unchecked());
+        }
         let s = self.less_equal_mm(a, b)?;
         self.finish_bool(s)
     }
@@ -522,13 +545,14 @@ pub(crate) struct MetaCall {
 }
 
 impl MetaCall {
-    fn new(h: Value, args: &[Value]) -> MetaCall {
+    #[inline(always)]
+    fn new<const N: usize>(h: Value, args: &[Value; N]) -> MetaCall {
         let mut a = [Value::NIL; 3];
-        a[..args.len()].copy_from_slice(args);
+        a[..N].copy_from_slice(args);
         MetaCall {
             h,
             args: a,
-            n: args.len() as u8,
+            n: N as u8,
             negate: false,
         }
     }

@@ -202,3 +202,16 @@ end, true, true, 1, false)
 local gen = coroutine.wrap(function() local v = idx.w; return "got " .. v end)
 print(gen(), gen("V"))
 print(w1 + w2, w1.again)
+
+-- later steps of a `..` whose handler is not a Lua function can yield too
+local callable = setmetatable({}, {__call = function(self, a, b) return coroutine.yield("y") end})
+local tc = setmetatable({}, {__concat = callable})
+local co2 = coroutine.wrap(function() return tc .. "x" .. tc .. "y" end)
+print(pcall(co2)) print(pcall(co2, "R1")) print(pcall(co2, "R2"))
+local ty = setmetatable({}, {__concat = coroutine.yield})
+drive("native concat", function() local r = ty .. 1 .. ty .. 2; return r end, "S1", "S2")
+
+-- an xpcall handler that runs above a metamethod's continuation returns to xpcall
+local nc = setmetatable({}, {__add = 7})
+print(xpcall(function() return nc + 1 end, function(m) return "handled" end))
+print(xpcall(function() return nc + 1 end, function(m) return "handled " .. type(m) end))
