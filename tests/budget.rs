@@ -48,6 +48,18 @@ fn while_true() {
 }
 
 #[test]
+fn inside_a_metamethod_inside_a_suspended_and_resumed_coroutine() {
+    // Metamethods run as VM frames (a coroutine may yield inside one): the budget stops
+    // a loop there like anywhere else; a hard stop passes the `pcall`s inside and
+    // outside the metamethod and the coroutine's resume.
+    let src = "local t = setmetatable({}, {__index = function(t, k) \
+                 coroutine.yield(k) while true do pcall(function() end) end end}) \
+               local co = coroutine.create(function() return pcall(function() return t.x end) end) \
+               coroutine.resume(co) print(coroutine.resume(co))";
+    stopped(src, true);
+}
+
+#[test]
 fn numeric_for() {
     stopped("local n = 0 for i = 1, math.huge do n = n + 1 end", false);
 }

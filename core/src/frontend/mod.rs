@@ -157,39 +157,43 @@ pub fn compile(source: &[u8], chunkname: &str) -> Result<ProtoDesc, SyntaxError>
     }
 }
 
-/// Size of a chunk id, terminator included (`LUA_IDSIZE`). Stock 5.1 uses 60; the
-/// `lua5.1` we compare against (Debian's 5.1.5) is built with 80, and so are we.
-const IDSIZE: usize = 80;
+/// Size of a chunk id, terminator included (`LUA_IDSIZE`): LuaJIT's 60, whose messages
+/// we match (Debian's `lua5.1` is built with 80, and cuts long names later).
+const IDSIZE: usize = 60;
 
 /// The chunk name as messages show it (`luaO_chunkid` of 5.1): `"=name"` gives `name`,
 /// `"@file"` gives `file` (long names keep their tail, after `...`), and source text gives
 /// `[string "first line..."]`.
 pub fn chunkid(chunkname: &str) -> String {
+    // LuaJIT's `lj_debug_shortname`, byte for byte.
     let b = chunkname.as_bytes();
     let out: &[u8];
     let mut s = alloc::vec::Vec::new();
     if let Some(rest) = b.strip_prefix(b"=") {
         out = &rest[..rest.len().min(IDSIZE - 1)];
     } else if let Some(rest) = b.strip_prefix(b"@") {
-        let max = IDSIZE - " '...' ".len() - 1;
-        if rest.len() > max {
+        // "...", then the last part of a long file name.
+        if rest.len() >= IDSIZE {
             s.extend_from_slice(b"...");
-            s.extend_from_slice(&rest[rest.len() - max..]);
+            s.extend_from_slice(&rest[rest.len() - (IDSIZE - 4)..]);
         } else {
             s.extend_from_slice(rest);
         }
         out = &s;
     } else {
-        let max = IDSIZE - " [string \"...\"] ".len() - 1;
-        let line = b
+        // The source up to its first control character, at most `IDSIZE - 12` bytes;
+        // cut to `IDSIZE - 15` and marked "..." when there is more.
+        let len = b
             .iter()
-            .position(|&c| c == b'\n' || c == b'\r')
-            .unwrap_or(b.len());
-        let len = line.min(max);
+            .take(IDSIZE - 12)
+            .position(|&c| c < b' ')
+            .unwrap_or(b.len().min(IDSIZE - 12));
         s.extend_from_slice(b"[string \"");
-        s.extend_from_slice(&b[..len]);
         if len < b.len() {
+            s.extend_from_slice(&b[..len.min(IDSIZE - 15)]);
             s.extend_from_slice(b"...");
+        } else {
+            s.extend_from_slice(b);
         }
         s.extend_from_slice(b"\"]");
         out = &s;

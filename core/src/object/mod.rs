@@ -13,5 +13,5 @@ pub mod userdata;
 pub use function::{LuaFunction, NativeFunction, NativeKind, Proto, UpVal};
 pub use string::LuaStr;
 pub use table::Table;
-pub use thread::{CoStatus, Frame, FrameKind, Thread};
+pub use thread::{frame_at_level, frame_below, CoStatus, Cont, Frame, FrameKind, Thread};
 pub use userdata::Userdata;

@@ -25,6 +25,60 @@ pub enum FrameKind {
     Pcall,
     /// An `xpcall` in progress (handler at `func + 1`).
     Xpcall,
+    /// A metamethod called by an instruction of the Lua frame below: the metamethod runs
+    /// in the frame above, as an ordinary call with one result at this frame's `func`;
+    /// when it has returned, the continuation finishes the instruction. Being a VM frame
+    /// and not native recursion, a coroutine can yield inside a metamethod. Not a level
+    /// for `debug` (see [`frame_below`]).
+    Cont(Cont),
+}
+
+/// How an instruction that called a metamethod is finished with its result.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Cont {
+    /// The result goes into register `.0` (`__index`, arithmetic, `__unm`, `__len`).
+    Reg(u8),
+    /// The result is dropped (`__newindex`).
+    Discard,
+    /// A comparison (`__eq`, `__lt`, `__le`): the result's truth, inverted when `negate`
+    /// (`a <= b` taken as `not (b < a)`), is compared with `want` (the instruction's A)
+    /// to decide the jump that follows, as the comparison itself would.
+    Cond {
+        /// The instruction's A operand: the outcome that takes the jump.
+        want: bool,
+        /// The metamethod computed the opposite (`__lt` standing in for `__le`).
+        negate: bool,
+    },
+    /// One step of `..` (`__concat`): the result goes into register `at`, the operands
+    /// `b..=at` remain to be joined, and the whole goes into register `a`.
+    Concat {
+        /// Destination register of the `CONCAT`.
+        a: u8,
+        /// First operand register.
+        b: u8,
+        /// Register receiving this step's result.
+        at: u8,
+    },
+}
+
+/// The frame below frame `i` that is a level (skipping [`FrameKind::Cont`] frames): the
+/// caller as `debug`, error positions and call names see it.
+pub fn frame_below(frames: &[Frame], i: usize) -> Option<usize> {
+    (0..i)
+        .rev()
+        .find(|&j| !matches!(frames[j].kind, FrameKind::Cont(_)))
+}
+
+/// The frame at `level` levels below the top frame (0: the top frame itself), counting
+/// only frames that are levels.
+pub fn frame_at_level(frames: &[Frame], level: usize) -> Option<usize> {
+    let mut i = (0..frames.len())
+        .rev()
+        .find(|&j| !matches!(frames[j].kind, FrameKind::Cont(_)))?;
+    for _ in 0..level {
+        i = frame_below(frames, i)?;
+    }
+    Some(i)
 }
 
 /// One activation record.

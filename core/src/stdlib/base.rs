@@ -160,11 +160,10 @@ fn error(vm: &mut Vm) -> Result<usize, LuaError> {
 
 /// The function at `level` (1: the caller of the running native), as a value.
 fn level_function(vm: &mut Vm, level: i64) -> Result<Option<Value>, LuaError> {
-    let th = vm.running_frames_len();
-    if level < 0 || level as usize >= th {
+    let idx = usize::try_from(level).ok().and_then(|l| vm.level_frame(l));
+    let Some(idx) = idx else {
         return Err(vm.arg_error(1, "invalid level"));
-    }
-    let idx = th - 1 - level as usize;
+    };
     Ok(Some(vm.frame_function(idx)))
 }
 

@@ -1,6 +1,8 @@
 //! The coroutine library: `create`, `resume`, `yield`, `status`, `wrap`, `running`, with
 //! Lua 5.1 semantics (as LuaJIT 2.1 runs them: `create` accepts any function).
 
+use alloc::string::String;
+
 use crate::object::CoStatus;
 use crate::value::{tag, Value};
 use crate::vm::{LuaError, NativeFn, Vm};
@@ -83,8 +85,15 @@ fn status(vm: &mut Vm) -> Result<usize, LuaError> {
 fn wrap_aux(vm: &mut Vm) -> Result<usize, LuaError> {
     let co = vm.upvalue(0);
     let args = vm.args();
+    // A coroutine that cannot be resumed is the caller's error, with its position (as
+    // LuaJIT reports it); an error inside the coroutine passes through unchanged.
+    let resumable = vm.co_status(co) == CoStatus::Suspended;
     match vm.resume(co, &args)? {
         Ok(n) => Ok(n),
+        Err(e) if !resumable && e.is_str() => {
+            let msg = String::from_utf8_lossy(vm.str_bytes(e)).into_owned();
+            Err(vm.rt_error(&msg))
+        }
         Err(e) => Err(vm.throw(e)),
     }
 }

@@ -28,11 +28,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::bind;
-use crate::bytecode::{Op, ProtoDesc};
+use crate::bytecode::ProtoDesc;
 use crate::gc::{GcHeader, Kind};
 use crate::object::{CoStatus, Frame, FrameKind, LuaFunction, NativeFunction, Thread};
 use crate::value::{tag, Value};
-use crate::vm::debug::{chunkid, obj_name};
+use crate::vm::debug::{call_name, chunkid};
 use crate::vm::{LuaError, NativeFn, Vm};
 
 /// Opens the `debug` library.
@@ -91,6 +91,8 @@ struct ThreadView<'a> {
     is_running: bool,
     /// A suspended coroutine sits in `yield`: a level above its frames.
     in_yield: bool,
+    /// The frames that are levels (all but metamethod continuations), innermost first.
+    levels: Vec<usize>,
 }
 
 impl<'a> ThreadView<'a> {
@@ -107,6 +109,7 @@ impl<'a> ThreadView<'a> {
                     stack: &th.stack,
                     is_running: running,
                     in_yield,
+                    levels: level_frames(&th.frames),
                 }
             }
             None => {
@@ -116,6 +119,7 @@ impl<'a> ThreadView<'a> {
                     stack: &th.stack,
                     is_running: true,
                     in_yield: false,
+                    levels: level_frames(&th.frames),
                 }
             }
         }
@@ -127,14 +131,14 @@ impl<'a> ThreadView<'a> {
             if level == 0 {
                 return Some(Level::Yield);
             }
-            return self.frames.len().checked_sub(level).map(Level::Frame);
+            return self.levels.get(level - 1).copied().map(Level::Frame);
         }
-        self.frames.len().checked_sub(level + 1).map(Level::Frame)
+        self.levels.get(level).copied().map(Level::Frame)
     }
 
     /// Number of levels.
     fn depth(&self) -> usize {
-        self.frames.len() + usize::from(self.in_yield)
+        self.levels.len() + usize::from(self.in_yield)
     }
 
     fn func(&self, i: usize) -> Value {
@@ -144,7 +148,7 @@ impl<'a> ThreadView<'a> {
     /// Current line of frame `i` if it runs Lua code.
     fn current_line(&self, i: usize) -> Option<u32> {
         let f = &self.frames[i];
-        if f.kind != FrameKind::Lua {
+        if !matches!(f.kind, FrameKind::Lua) {
             return None;
         }
         let p = lua_proto(self.func(i))?;
@@ -154,18 +158,7 @@ impl<'a> ThreadView<'a> {
     /// How frame `i`'s function was called ("global", "local", "method", "field",
     /// "upvalue", "for iterator") and under which name, from the caller's instruction.
     fn call_name(&self, i: usize) -> Option<(&'static str, String)> {
-        let caller = self.frames.get(i.checked_sub(1)?)?;
-        if caller.kind != FrameKind::Lua {
-            return None;
-        }
-        let p = lua_proto(self.stack[caller.func])?;
-        let pc = caller.pc.checked_sub(1)?;
-        let ins = *p.code.get(pc)?;
-        match ins.op() {
-            Op::CALL | Op::TAILCALL => obj_name(p, pc, ins.a()),
-            Op::TFORCALL => Some(("for iterator", String::from("for iterator"))),
-            _ => None,
-        }
+        call_name(self.frames, self.stack, i)
     }
 
     /// One traceback line for frame `i` (without the leading "\n\t").
@@ -179,6 +172,8 @@ impl<'a> ThreadView<'a> {
                 let name = name.or_else(|| native_name(self.func(i)).map(String::from));
                 return format!("[C]: in function '{}'", name.as_deref().unwrap_or("?"));
             }
+            // Not a level (see `levels`).
+            FrameKind::Cont(_) => return String::from("?"),
             FrameKind::Lua => {}
         }
         let p = lua_proto(self.func(i));
@@ -208,7 +203,7 @@ impl<'a> ThreadView<'a> {
                 Level::Frame(i) => self.describe(i),
             })
             .collect();
-        if self.is_running && level <= self.frames.len() {
+        if self.is_running && level <= self.levels.len() {
             lines.push(String::from("[C]: ?"));
         }
         let n = lines.len();
@@ -224,6 +219,14 @@ impl<'a> ThreadView<'a> {
         }
         s
     }
+}
+
+/// The indices of the frames that are levels, innermost first.
+fn level_frames(frames: &[Frame]) -> Vec<usize> {
+    (0..frames.len())
+        .rev()
+        .filter(|&i| !matches!(frames[i].kind, FrameKind::Cont(_)))
+        .collect()
 }
 
 /// A level of a thread's stack.
@@ -378,7 +381,7 @@ fn getlocal(vm: &mut Vm) -> Result<usize, LuaError> {
     };
     let f = view.frames[i];
     let found = match lua_proto(view.func(i)) {
-        Some(p) if f.kind == FrameKind::Lua && n > 0 => {
+        Some(p) if matches!(f.kind, FrameKind::Lua) && n > 0 => {
             let pc = f.pc.saturating_sub(1) as u32;
             p.locvars
                 .iter()

@@ -478,8 +478,7 @@ fn module(vm: &mut Vm) -> Result<usize, LuaError> {
         bind::set_field(vm, m, "_PACKAGE", prefix)?;
     }
     // The module table becomes the environment of the Lua function calling `module`.
-    let depth = vm.running_frames_len();
-    let caller = depth.checked_sub(2).map(|i| vm.frame_function(i));
+    let caller = vm.level_frame(1).map(|i| vm.frame_function(i));
     match caller {
         Some(f) if is_lua_function(f) => {
             // SAFETY: `f` is a live Lua function (checked above) and `m` a live table.

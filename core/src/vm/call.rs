@@ -18,9 +18,9 @@ use alloc::string::String;
 use crate::bytecode::ProtoDesc;
 use crate::gc::{GcHeader, Kind};
 use crate::object::function::NativeKind;
-use crate::object::{Frame, FrameKind, LuaFunction, NativeFunction, UpVal};
+use crate::object::{Cont, Frame, FrameKind, LuaFunction, NativeFunction, UpVal};
 use crate::value::Value;
-use crate::vm::meta::Tm;
+use crate::vm::meta::{MetaCall, Tm};
 use crate::vm::{LuaError, Vm, MAX_CCALLS};
 
 /// Extra slots a native may push without checking (LUA_MINSTACK).
@@ -116,7 +116,7 @@ impl Vm {
             // As 5.1's `tryfuncTM`: only a function handler makes a value callable.
             if !h.is_func() {
                 let reg = match self.th().frames.last() {
-                    Some(f) if f.kind == FrameKind::Lua && func >= f.base => {
+                    Some(f) if matches!(f.kind, FrameKind::Lua) && func >= f.base => {
                         Some((func - f.base) as u32)
                     }
                     _ => None,
@@ -272,7 +272,12 @@ impl Vm {
     pub(crate) fn finish_marker(&mut self, ok: bool, err: Value) {
         let th = self.th_mut();
         let m = *th.frames.last().expect("marker");
-        let callee = m.func + if m.kind == FrameKind::Xpcall { 2 } else { 1 };
+        let callee = m.func
+            + if matches!(m.kind, FrameKind::Xpcall) {
+                2
+            } else {
+                1
+            };
         if ok {
             let n = th.top - callee;
             th.stack[callee - 1] = Value::TRUE;
@@ -284,21 +289,164 @@ impl Vm {
         }
     }
 
-    /// After a return: finishes markers whose callee just returned, down to `stop`.
+    /// After a return: finishes the frames whose callee just returned, down to `stop`:
+    /// `pcall` markers, and metamethod continuations (see [`Vm::finish_cont`]). Stops
+    /// early when a continuation has called another metamethod as a Lua frame.
     #[inline]
-    pub(crate) fn unwind_markers(&mut self, stop: usize) {
+    pub(crate) fn unwind_markers(&mut self, stop: usize) -> Result<(), LuaError> {
+        // The common case inline (a return to a Lua caller, say with multiple results),
+        // the loop out of line.
+        match self.th().frames.last() {
+            Some(f) if matches!(f.kind, FrameKind::Lua | FrameKind::Native) => Ok(()),
+            _ => self.unwind_frames(stop),
+        }
+    }
+
+    /// [`Vm::unwind_markers`]' loop.
+    #[inline(never)]
+    fn unwind_frames(&mut self, stop: usize) -> Result<(), LuaError> {
         loop {
             let th = self.th();
             if th.frames.len() <= stop {
-                return;
+                return Ok(());
             }
-            match th.frames.last() {
-                Some(f) if matches!(f.kind, FrameKind::Pcall | FrameKind::Xpcall) => {
-                    self.finish_marker(true, Value::NIL)
+            match th.frames.last().map(|f| f.kind) {
+                Some(FrameKind::Pcall | FrameKind::Xpcall) => self.finish_marker(true, Value::NIL),
+                Some(FrameKind::Cont(c)) => {
+                    if self.finish_cont(c)? {
+                        return Ok(());
+                    }
                 }
-                _ => return,
+                _ => return Ok(()),
             }
         }
+    }
+
+    /// Calls metamethod `mc` for the instruction the top (Lua) frame is executing, as a
+    /// VM frame above a [`FrameKind::Cont`] frame holding `cont`. A Lua handler is left
+    /// to the dispatch loop to run; a native one runs now and the instruction is
+    /// finished. Either way the dispatch loop continues with the top frame.
+    #[inline(never)]
+    pub(crate) fn meta_call(
+        &mut self,
+        mc: MetaCall,
+        cont: Cont,
+        stop: usize,
+    ) -> Result<(), LuaError> {
+        if !self.push_cont_call(mc, cont)? {
+            self.unwind_markers(stop)?;
+        }
+        Ok(())
+    }
+
+    /// Pushes a [`FrameKind::Cont`] frame holding `cont` above the top (Lua) frame, and
+    /// calls `mc` above it: `true` if that pushed a Lua frame for the dispatch loop to
+    /// run, `false` if a native handler ran (its result is at the `Cont` frame's `func`,
+    /// and the `Cont` frame is on top, unfinished). A native that yields leaves the
+    /// `Cont` frame for the resume to finish.
+    fn push_cont_call(&mut self, mc: MetaCall, cont: Cont) -> Result<bool, LuaError> {
+        // Above the caller's registers; nothing of the caller lives there (no
+        // instruction that can call a metamethod runs with open multiple results).
+        let x = self.th().frames.last().expect("a Lua frame").top;
+        let args = mc.args();
+        let n = args.len();
+        if x + 1 + n > self.th().stack.len() {
+            self.ensure_stack(x + 1 + n)?;
+        }
+        let th = self.th_mut();
+        th.stack[x] = mc.h;
+        for (j, &v) in args.iter().enumerate() {
+            th.stack[x + 1 + j] = v;
+        }
+        th.frames.push(Frame {
+            func: x,
+            base: x + 1,
+            top: x + 1 + n,
+            pc: 0,
+            nresults: 1,
+            kind: FrameKind::Cont(cont),
+            nvarargs: 0,
+            tailcalls: 0,
+        });
+        th.top = x + 1 + n;
+        self.precall(x, n, 1)
+    }
+
+    /// Returns `v` from the top frame, a metamethod's, to the [`FrameKind::Cont`] frame
+    /// below it and finishes the instruction that called the metamethod (the dispatch
+    /// loop's shortcut for `poscall` + [`Vm::unwind_markers`]).
+    #[inline(never)]
+    pub(crate) fn return_to_cont(&mut self, cont: Cont, v: Value) -> Result<(), LuaError> {
+        let th = self.th_mut();
+        let f = th.frames.pop().expect("the metamethod's frame");
+        th.stack[f.func] = v;
+        self.finish_cont(cont)?;
+        Ok(())
+    }
+
+    /// Finishes the instruction whose metamethod just returned (its result is at the
+    /// top frame's `func`), popping the [`FrameKind::Cont`] frame. Returns `true` if it
+    /// called a further metamethod as a Lua frame (a `..` with more operands).
+    #[inline(never)]
+    pub(crate) fn finish_cont(&mut self, cont: Cont) -> Result<bool, LuaError> {
+        let th = self.th_mut();
+        let cf = th.frames.pop().expect("continuation frame");
+        let res = th.stack[cf.func];
+        let caller = *th
+            .frames
+            .last()
+            .expect("the Lua frame below a continuation");
+        debug_assert!(matches!(caller.kind, FrameKind::Lua));
+        th.top = caller.top;
+        let base = caller.base;
+        match cont {
+            Cont::Reg(a) => th.stack[base + a as usize] = res,
+            Cont::Discard => {}
+            Cont::Cond { want, negate } => {
+                // The comparison's jump follows it; `pc` is that jump's index.
+                let mut pc = caller.pc;
+                if (res.is_truthy() != negate) == want {
+                    let fv = th.stack[caller.func];
+                    // SAFETY: a Lua frame's function slot holds its Lua function, whose
+                    // proto is live; the compiler puts a `JMP` after every comparison.
+                    let j = unsafe { (*(*fv.ptr::<LuaFunction>()).proto).code[pc] };
+                    pc = (pc as isize + 1 + j.sbx() as isize) as usize;
+                } else {
+                    pc += 1;
+                }
+                th.frames.last_mut().expect("caller").pc = pc;
+            }
+            Cont::Concat { a, b, mut at } => {
+                th.stack[base + at as usize] = res;
+                while at > b {
+                    // Allocation here is at a safe point: the caller's registers are
+                    // below `top` (set above).
+                    let gc_ok = core::mem::replace(&mut self.gc_ok, true);
+                    let r = self.concat_mm(base + b as usize, base + at as usize, base);
+                    self.gc_ok = gc_ok;
+                    match r? {
+                        None => break,
+                        Some((mc, slot)) => {
+                            let at2 = (slot - base) as u8;
+                            if self.push_cont_call(mc, Cont::Concat { a, b, at: at2 })? {
+                                return Ok(true);
+                            }
+                            // A native handler ran: take its result here and go on
+                            // with the next step (a loop, not recursion, however many
+                            // operands there are).
+                            let th = self.th_mut();
+                            let cf = th.frames.pop().expect("continuation frame");
+                            th.stack[slot] = th.stack[cf.func];
+                            th.top = caller.top;
+                            at = at2;
+                        }
+                    }
+                }
+                let st = &mut self.th_mut().stack;
+                st[base + a as usize] = st[base + b as usize];
+            }
+        }
+        Ok(false)
     }
 
     /// Handles error `e` raised while frames above `stop` were active: if a marker at
@@ -315,7 +463,7 @@ impl Vm {
             return Err(e);
         };
         let mf = frames[m];
-        if mf.kind == FrameKind::Xpcall {
+        if matches!(mf.kind, FrameKind::Xpcall) {
             // Run the handler on top of the failed frames (so it can take a traceback).
             let h = self.th().stack[mf.func + 1];
             let top = self.th().frames.last().map(|f| f.top).unwrap_or(0);
@@ -331,7 +479,12 @@ impl Vm {
                 Err(_) => self.str_unchecked(b"error in error handling"),
             };
         }
-        let callee = mf.func + if mf.kind == FrameKind::Xpcall { 2 } else { 1 };
+        let callee = mf.func
+            + if matches!(mf.kind, FrameKind::Xpcall) {
+                2
+            } else {
+                1
+            };
         self.close_upvals(callee);
         let th = self.th_mut();
         let dead_top = th.frames[m..]
@@ -346,8 +499,12 @@ impl Vm {
         let from = th.top.min(dead_top);
         let to = dead_top.min(th.stack.len());
         th.stack[from..to].fill(Value::NIL);
-        self.unwind_markers(stop);
-        Ok(())
+        match self.unwind_markers(stop) {
+            Ok(()) => Ok(()),
+            // A continuation failed (a `..` with more operands): that is an error of the
+            // frame below, handled like any other.
+            Err(e) => self.catch(stop, e),
+        }
     }
 
     /// True when nested native calls have used more than `native_stack_limit` bytes of

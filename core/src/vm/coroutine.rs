@@ -4,9 +4,11 @@
 //! - `Vm::cur` is the running thread; the threads that resumed it (status `Normal`) are
 //!   blocked inside `resume` on the native stack, so resume nesting is bounded like any
 //!   native recursion (`MAX_CCALLS`).
-//! - A yield unwinds (as `Err(LuaError::Yield)`) only through VM frames: Lua frames and
-//!   `pcall` markers. A native call into Lua in between (metamethod, callback) raises
-//!   "attempt to yield across metamethod/C-call boundary" instead (`Thread::nny`).
+//! - A yield unwinds (as `Err(LuaError::Yield)`) only through VM frames: Lua frames,
+//!   `pcall` markers and metamethod continuations. A native call into Lua in between (a
+//!   library callback such as `table.sort`'s comparator, or a metamethod called by a
+//!   library function such as `tostring`) raises "attempt to yield across
+//!   metamethod/C-call boundary" instead (`Thread::nny`).
 //! - A suspended thread remembers where the yielding call's results go (`yield_func`,
 //!   `yield_nres`); resuming places its arguments there, as if the call returned them.
 //! - A dead thread has no open upvalues (they are closed when it dies).
@@ -150,11 +152,12 @@ impl Vm {
             }
             th.top = func + w;
         }
-        self.unwind_markers(0);
-        let r = if self.th().frames.is_empty() {
-            Ok(())
-        } else {
-            self.execute(0)
+        // Frames the yielding call returns into: `pcall` markers, or the continuation of
+        // the metamethod that yielded.
+        let r = match self.unwind_markers(0) {
+            Err(e) => Err(e),
+            Ok(()) if self.th().frames.is_empty() => Ok(()),
+            Ok(()) => self.execute(0),
         };
         self.finish_resume(r)
     }

@@ -9,7 +9,7 @@ use alloc::string::String;
 use crate::bytecode::{Op, ProtoDesc};
 use crate::gc::GcHeader;
 use crate::gc::Kind;
-use crate::object::{FrameKind, LuaFunction, NativeFunction};
+use crate::object::{frame_below, Frame, FrameKind, LuaFunction, NativeFunction};
 use crate::value::Value;
 use crate::vm::Vm;
 
@@ -22,6 +22,60 @@ pub fn chunkid(source: &str) -> String {
 /// ("local", "global", "field", "upvalue", "method"), as 5.1's `getobjname`.
 pub fn obj_name(p: &ProtoDesc, pc: usize, reg: u32) -> Option<(&'static str, String)> {
     crate::frontend::get_obj_name(p, pc, reg)
+}
+
+/// How the function of frame `i` was called, from its caller's instruction (5.1's
+/// `getfuncname`): the kind ("global", "local", "method", "field", "upvalue", "for
+/// iterator", "metamethod") and the name. A metamethod that an instruction called (above
+/// a continuation frame) is named after its event, as LuaJIT names it ("__index").
+pub(crate) fn call_name(
+    frames: &[Frame],
+    stack: &[Value],
+    i: usize,
+) -> Option<(&'static str, String)> {
+    let below = frame_below(frames, i)?;
+    let caller = frames.get(below)?;
+    if !matches!(caller.kind, FrameKind::Lua) {
+        return None;
+    }
+    let fv = stack[caller.func];
+    // SAFETY: a Lua frame's function slot holds a live Lua function; its proto is live
+    // while the function is on the stack.
+    let p = unsafe { &(*(*fv.ptr::<LuaFunction>()).proto).desc };
+    let pc = caller.pc.checked_sub(1)?;
+    let ins = *p.code.get(pc)?;
+    // The handler itself sits right above its continuation, at the same `func` (also
+    // after a tail call, or through `__call`); anything else above a continuation (an
+    // `xpcall` handler running for an error raised there) is named as usual.
+    let is_handler = below + 1 < i
+        && matches!(frames[i - 1].kind, FrameKind::Cont(_))
+        && frames[i - 1].func == frames[i].func;
+    if is_handler {
+        let event = match ins.op() {
+            Op::GETTABLE | Op::SELF | Op::GETGLOBAL => "__index",
+            Op::SETTABLE | Op::SETGLOBAL => "__newindex",
+            Op::ADD => "__add",
+            Op::SUB => "__sub",
+            Op::MUL => "__mul",
+            Op::DIV => "__div",
+            Op::MOD => "__mod",
+            Op::POW => "__pow",
+            Op::UNM => "__unm",
+            Op::LEN => "__len",
+            Op::CONCAT => "__concat",
+            Op::EQ => "__eq",
+            Op::LT => "__lt",
+            // Also when `__lt` stands in (LuaJIT names it by the instruction too).
+            Op::LE => "__le",
+            _ => return None,
+        };
+        return Some(("metamethod", String::from(event)));
+    }
+    match ins.op() {
+        Op::CALL | Op::TAILCALL => obj_name(p, pc, ins.a()),
+        Op::TFORCALL => Some(("for iterator", String::from("for iterator"))),
+        _ => None,
+    }
 }
 
 impl Vm {
@@ -53,7 +107,7 @@ impl Vm {
     pub(crate) fn reg_name(&self, reg: u32) -> Option<(&'static str, String)> {
         let th = self.th();
         let f = th.frames.last()?;
-        if f.kind != FrameKind::Lua {
+        if !matches!(f.kind, FrameKind::Lua) {
             return None;
         }
         let p = self.frame_proto(th.stack[f.func])?;
@@ -80,18 +134,7 @@ impl Vm {
         if f.tailcalls > 0 {
             return None;
         }
-        let caller = th.frames.get(i.checked_sub(1)?)?;
-        if caller.kind != FrameKind::Lua {
-            return None;
-        }
-        let p = self.frame_proto(th.stack[caller.func])?;
-        let pc = caller.pc.checked_sub(1)?;
-        let ins = *p.code.get(pc)?;
-        match ins.op() {
-            Op::CALL | Op::TAILCALL => obj_name(p, pc, ins.a()),
-            Op::TFORCALL => Some(("for iterator", String::from("for iterator"))),
-            _ => None,
-        }
+        call_name(&th.frames, &th.stack, i)
     }
 
     /// A 5.1-style traceback of the running thread ("stack traceback:\n\t...").
@@ -102,9 +145,12 @@ impl Vm {
         let mut shown = 0;
         for i in (0..n).rev() {
             let f = th.frames[i];
-            if f.kind == FrameKind::Pcall || f.kind == FrameKind::Xpcall {
+            if matches!(f.kind, FrameKind::Cont(_)) {
+                continue;
+            }
+            if matches!(f.kind, FrameKind::Pcall | FrameKind::Xpcall) {
                 s.push_str("\n\t[C]: in function '");
-                s.push_str(if f.kind == FrameKind::Pcall {
+                s.push_str(if matches!(f.kind, FrameKind::Pcall) {
                     "pcall"
                 } else {
                     "xpcall"
@@ -120,7 +166,7 @@ impl Vm {
                 continue;
             }
             let name = self.frame_func_name(i);
-            if f.kind == FrameKind::Native {
+            if matches!(f.kind, FrameKind::Native) {
                 let nm = name.unwrap_or_else(|| {
                     let fv = th.stack[f.func];
                     // SAFETY: a native frame's function slot holds a native function.

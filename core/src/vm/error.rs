@@ -7,7 +7,7 @@
 use alloc::format;
 use alloc::string::String;
 
-use crate::object::FrameKind;
+use crate::object::{frame_at_level, FrameKind};
 use crate::value::Value;
 use crate::vm::Vm;
 
@@ -41,7 +41,9 @@ impl Vm {
     /// running function, 1 its caller when the running function is native), else "".
     pub fn where_(&self, level: usize) -> String {
         let frames = &self.th().frames;
-        let Some(top) = frames.len().checked_sub(1) else {
+        // Levels skip metamethod continuations: a native metamethod's caller is the Lua
+        // frame whose instruction called it.
+        let Some(top) = frame_at_level(frames, 0) else {
             return String::new();
         };
         // The dispatch loop raises errors from Lua frames directly: level 1 there means
@@ -50,13 +52,13 @@ impl Vm {
             // Raised by `pcall` itself (calling a non-function): a C frame, no position.
             return String::new();
         }
-        let idx = if frames[top].kind == FrameKind::Lua {
-            top.checked_sub(level.saturating_sub(1))
+        let idx = if matches!(frames[top].kind, FrameKind::Lua) {
+            frame_at_level(frames, level.saturating_sub(1))
         } else {
-            top.checked_sub(level)
+            frame_at_level(frames, level)
         };
         match idx {
-            Some(i) if frames[i].kind == FrameKind::Lua => match self.frame_line(i) {
+            Some(i) if matches!(frames[i].kind, FrameKind::Lua) => match self.frame_line(i) {
                 Some((src, line)) => format!("{src}:{line}: "),
                 None => String::new(),
             },

@@ -2,9 +2,14 @@
 //! dispatch loop falls back to: indexing chains, arithmetic, comparison, concatenation,
 //! length, equality.
 //!
+//! Each operation comes in two forms. The `*_mm` form stops at the metamethod call and
+//! returns it ([`Slow::Call`]); the dispatch loop runs that call as a VM frame with a
+//! continuation (`FrameKind::Cont`), so a coroutine may yield inside a metamethod, as in
+//! LuaJIT. The plain form (for library code and hosts) makes the call itself through
+//! [`Vm::call`], which bounds native recursion.
+//!
 //! Invariant: every chain of `__index`/`__newindex` is bounded by [`MAXTAGLOOP`]
-//! ("loop in gettable"); metamethod functions are called through [`Vm::call`], which
-//! bounds native recursion.
+//! ("loop in gettable").
 
 use alloc::vec::Vec;
 
@@ -109,13 +114,15 @@ impl Vm {
         self.tm_names[tm as usize]
     }
 
-    /// `obj[key]` with `__index`. `reg` names the register holding `obj` (for messages).
-    pub fn index_reg(
+    /// `obj[key]` with `__index`, up to the handler call: the value, or the `__index`
+    /// function to call with `(t, key)`. `reg` names the register holding `obj` (for
+    /// messages).
+    pub(crate) fn index_mm(
         &mut self,
         obj: Value,
         key: Value,
         reg: Option<u32>,
-    ) -> Result<Value, LuaError> {
+    ) -> Result<Slow<Value>, LuaError> {
         let mut t = obj;
         for lp in 0..MAXTAGLOOP {
             let h;
@@ -124,11 +131,11 @@ impl Vm {
                 let tbl = unsafe { &*t.ptr::<Table>() };
                 let v = tbl.get(key);
                 if !v.is_nil() {
-                    return Ok(v);
+                    return Ok(Slow::Done(v));
                 }
                 h = self.fast_tm(tbl.meta, Tm::Index);
                 if h.is_nil() {
-                    return Ok(Value::NIL);
+                    return Ok(Slow::Done(Value::NIL));
                 }
             } else {
                 h = self.metamethod(t, Tm::Index);
@@ -138,16 +145,75 @@ impl Vm {
                 }
             }
             if h.is_func() {
-                return self.call1(h, &[t, key]);
+                return Ok(Slow::Call(MetaCall::new(h, &[t, key])));
             }
             t = h;
         }
         Err(self.rt_error("loop in gettable"))
     }
 
+    /// `obj[key]` with `__index`. `reg` names the register holding `obj` (for messages).
+    pub fn index_reg(
+        &mut self,
+        obj: Value,
+        key: Value,
+        reg: Option<u32>,
+    ) -> Result<Value, LuaError> {
+        // A plain table first, without the slow path's result (library functions such
+        // as `table.insert` index through here).
+        if obj.is_table() {
+            // SAFETY: a table value points to a live table.
+            let tbl = unsafe { &*obj.ptr::<Table>() };
+            let v = tbl.get(key);
+            if !v.is_nil() || tbl.meta.is_null() {
+                return Ok(v);
+            }
+        }
+        let s = self.index_mm(obj, key, reg)?;
+        self.finish_value(s)
+    }
+
     /// `obj[key]` with `__index`.
     pub fn index(&mut self, obj: Value, key: Value) -> Result<Value, LuaError> {
         self.index_reg(obj, key, None)
+    }
+
+    /// `obj[key] = val` with `__newindex`, up to the handler call (whose result is
+    /// dropped). `reg` names the register holding `obj`.
+    pub(crate) fn set_index_mm(
+        &mut self,
+        obj: Value,
+        key: Value,
+        val: Value,
+        reg: Option<u32>,
+    ) -> Result<Slow<()>, LuaError> {
+        let mut t = obj;
+        for lp in 0..MAXTAGLOOP {
+            let h;
+            if t.is_table() {
+                // SAFETY: a table value points to a live table.
+                let tbl = unsafe { &*t.ptr::<Table>() };
+                let old = tbl.get(key);
+                if !old.is_nil() {
+                    return self.raw_set(t, key, val).map(Slow::Done);
+                }
+                h = self.fast_tm(tbl.meta, Tm::NewIndex);
+                if h.is_nil() {
+                    return self.raw_set(t, key, val).map(Slow::Done);
+                }
+            } else {
+                h = self.metamethod(t, Tm::NewIndex);
+                if h.is_nil() {
+                    let r = if lp == 0 { reg } else { None };
+                    return Err(self.op_error(t, "index", r));
+                }
+            }
+            if h.is_func() {
+                return Ok(Slow::Call(MetaCall::new(h, &[t, key, val])));
+            }
+            t = h;
+        }
+        Err(self.rt_error("loop in settable"))
     }
 
     /// `obj[key] = val` with `__newindex`. `reg` names the register holding `obj`.
@@ -158,34 +224,17 @@ impl Vm {
         val: Value,
         reg: Option<u32>,
     ) -> Result<(), LuaError> {
-        let mut t = obj;
-        for lp in 0..MAXTAGLOOP {
-            let h;
-            if t.is_table() {
-                // SAFETY: a table value points to a live table.
-                let tbl = unsafe { &*t.ptr::<Table>() };
-                let old = tbl.get(key);
-                if !old.is_nil() {
-                    return self.raw_set(t, key, val);
-                }
-                h = self.fast_tm(tbl.meta, Tm::NewIndex);
-                if h.is_nil() {
-                    return self.raw_set(t, key, val);
-                }
-            } else {
-                h = self.metamethod(t, Tm::NewIndex);
-                if h.is_nil() {
-                    let r = if lp == 0 { reg } else { None };
-                    return Err(self.op_error(t, "index", r));
-                }
-            }
-            if h.is_func() {
-                self.call(h, &[t, key, val], Some(0))?;
-                return Ok(());
-            }
-            t = h;
+        // SAFETY: a table value points to a live table.
+        if obj.is_table() && unsafe { (*obj.ptr::<Table>()).meta.is_null() } {
+            return self.raw_set(obj, key, val);
         }
-        Err(self.rt_error("loop in settable"))
+        match self.set_index_mm(obj, key, val, reg)? {
+            Slow::Done(()) => Ok(()),
+            Slow::Call(c) => {
+                self.call(c.h, c.args(), Some(0))?;
+                Ok(())
+            }
+        }
     }
 
     /// `obj[key] = val` with `__newindex`.
@@ -193,16 +242,17 @@ impl Vm {
         self.set_index_reg(obj, key, val, None)
     }
 
-    /// Arithmetic with coercion and metamethods. `regs` name the operands' registers.
-    pub fn arith_reg(
+    /// Arithmetic with coercion, up to the metamethod call. `regs` name the operands'
+    /// registers.
+    pub(crate) fn arith_mm(
         &mut self,
         op: Tm,
         a: Value,
         b: Value,
         regs: (Option<u32>, Option<u32>),
-    ) -> Result<Value, LuaError> {
+    ) -> Result<Slow<Value>, LuaError> {
         if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b)) {
-            return Ok(Value::num(arith_num(op, x, y)));
+            return Ok(Slow::Done(Value::num(arith_num(op, x, y))));
         }
         let mut h = self.metamethod(a, op);
         if h.is_nil() {
@@ -217,7 +267,19 @@ impl Vm {
             };
             return Err(self.op_error(v, "perform arithmetic on", r));
         }
-        self.call1(h, &[a, b])
+        Ok(Slow::Call(MetaCall::new(h, &[a, b])))
+    }
+
+    /// Arithmetic with coercion and metamethods. `regs` name the operands' registers.
+    pub fn arith_reg(
+        &mut self,
+        op: Tm,
+        a: Value,
+        b: Value,
+        regs: (Option<u32>, Option<u32>),
+    ) -> Result<Value, LuaError> {
+        let s = self.arith_mm(op, a, b, regs)?;
+        self.finish_value(s)
     }
 
     /// Arithmetic with coercion and metamethods.
@@ -235,91 +297,127 @@ impl Vm {
         }
     }
 
-    /// `a == b` with `__eq` (tables and userdata of the same type only).
-    pub fn equals(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+    /// `a == b`, up to the `__eq` call (tables and userdata of the same type only).
+    pub(crate) fn equals_mm(&mut self, a: Value, b: Value) -> Slow<bool> {
         if Self::raw_equal(a, b) {
-            return Ok(true);
+            return Slow::Done(true);
         }
         if a.is_num() || b.is_num() || a.tag() != b.tag() {
-            return Ok(false);
+            return Slow::Done(false);
         }
         if !(a.is_table() || a.has_tag(tag::USERDATA)) {
-            return Ok(false);
+            return Slow::Done(false);
         }
         let (m1, m2) = (self.metatable_ptr(a), self.metatable_ptr(b));
         let tm1 = self.fast_tm(m1, Tm::Eq);
         if tm1.is_nil() {
-            return Ok(false);
+            return Slow::Done(false);
         }
         if m1 != m2 {
             let tm2 = self.fast_tm(m2, Tm::Eq);
             if !Self::raw_equal(tm1, tm2) {
-                return Ok(false);
+                return Slow::Done(false);
             }
         }
-        Ok(self.call1(tm1, &[a, b])?.is_truthy())
+        Slow::Call(MetaCall::new(tm1, &[a, b]))
     }
 
-    fn order_tm(&mut self, a: Value, b: Value, tm: Tm) -> Result<Option<bool>, LuaError> {
+    /// `a == b` with `__eq` (tables and userdata of the same type only).
+    pub fn equals(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        let s = self.equals_mm(a, b);
+        self.finish_bool(s)
+    }
+
+    /// The order metamethod `tm` shared by `a` and `b`, if they share one.
+    fn order_tm(&mut self, a: Value, b: Value, tm: Tm) -> Option<MetaCall> {
         let t1 = self.metamethod(a, tm);
         if t1.is_nil() {
-            return Ok(None);
+            return None;
         }
         let t2 = self.metamethod(b, tm);
         if !Self::raw_equal(t1, t2) {
-            return Ok(None);
+            return None;
         }
-        Ok(Some(self.call1(t1, &[a, b])?.is_truthy()))
+        Some(MetaCall::new(t1, &[a, b]))
+    }
+
+    /// `a < b`, up to the `__lt` call.
+    pub(crate) fn less_than_mm(&mut self, a: Value, b: Value) -> Result<Slow<bool>, LuaError> {
+        if a.is_num() && b.is_num() {
+            return Ok(Slow::Done(a.num_unchecked() < b.num_unchecked()));
+        }
+        if a.is_str() && b.is_str() {
+            return Ok(Slow::Done(self.str_bytes(a) < self.str_bytes(b)));
+        }
+        if a.lua_type() == b.lua_type() {
+            if let Some(c) = self.order_tm(a, b, Tm::Lt) {
+                return Ok(Slow::Call(c));
+            }
+        }
+        Err(self.compare_error(a, b))
     }
 
     /// `a < b`.
+    #[inline]
     pub fn less_than(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        // Numbers first, without the slow path's result (library sorts compare a lot).
         if a.is_num() && b.is_num() {
             return Ok(a.num_unchecked() < b.num_unchecked());
         }
+        let s = self.less_than_mm(a, b)?;
+        self.finish_bool(s)
+    }
+
+    /// `a <= b`, up to the metamethod call: `__le`, or `not (b < a)` through `__lt`
+    /// (a call with `negate` set).
+    pub(crate) fn less_equal_mm(&mut self, a: Value, b: Value) -> Result<Slow<bool>, LuaError> {
+        if a.is_num() && b.is_num() {
+            return Ok(Slow::Done(a.num_unchecked() <= b.num_unchecked()));
+        }
         if a.is_str() && b.is_str() {
-            return Ok(self.str_bytes(a) < self.str_bytes(b));
+            return Ok(Slow::Done(self.str_bytes(a) <= self.str_bytes(b)));
         }
         if a.lua_type() == b.lua_type() {
-            if let Some(r) = self.order_tm(a, b, Tm::Lt)? {
-                return Ok(r);
+            if let Some(c) = self.order_tm(a, b, Tm::Le) {
+                return Ok(Slow::Call(c));
+            }
+            if let Some(mut c) = self.order_tm(b, a, Tm::Lt) {
+                c.negate = true;
+                return Ok(Slow::Call(c));
             }
         }
         Err(self.compare_error(a, b))
     }
 
     /// `a <= b` (falls back to `not (b < a)` through `__lt`).
+    #[inline]
     pub fn less_equal(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
         if a.is_num() && b.is_num() {
             return Ok(a.num_unchecked() <= b.num_unchecked());
         }
-        if a.is_str() && b.is_str() {
-            return Ok(self.str_bytes(a) <= self.str_bytes(b));
-        }
-        if a.lua_type() == b.lua_type() {
-            if let Some(r) = self.order_tm(a, b, Tm::Le)? {
-                return Ok(r);
-            }
-            if let Some(r) = self.order_tm(b, a, Tm::Lt)? {
-                return Ok(!r);
-            }
-        }
-        Err(self.compare_error(a, b))
+        let s = self.less_equal_mm(a, b)?;
+        self.finish_bool(s)
     }
 
-    /// `#v` (strings, tables, `__len` for other types).
-    pub fn len_reg(&mut self, v: Value, reg: Option<u32>) -> Result<Value, LuaError> {
+    /// `#v` (strings, tables), up to the `__len` call for other types.
+    pub(crate) fn len_mm(&mut self, v: Value, reg: Option<u32>) -> Result<Slow<Value>, LuaError> {
         if v.is_str() {
-            return Ok(Value::num(self.str_bytes(v).len() as f64));
+            return Ok(Slow::Done(Value::num(self.str_bytes(v).len() as f64)));
         }
         if v.is_table() {
-            return Ok(Value::num(self.raw_len(v) as f64));
+            return Ok(Slow::Done(Value::num(self.raw_len(v) as f64)));
         }
         let h = self.metamethod(v, Tm::Len);
         if h.is_nil() {
             return Err(self.op_error(v, "get length of", reg));
         }
-        self.call1(h, &[v, Value::NIL])
+        Ok(Slow::Call(MetaCall::new(h, &[v, Value::NIL])))
+    }
+
+    /// `#v` (strings, tables, `__len` for other types).
+    pub fn len_reg(&mut self, v: Value, reg: Option<u32>) -> Result<Value, LuaError> {
+        let s = self.len_mm(v, reg)?;
+        self.finish_value(s)
     }
 
     /// `#v`.
@@ -327,28 +425,52 @@ impl Vm {
         self.len_reg(v, None)
     }
 
-    /// `-v` with `__unm`.
-    pub fn unm_reg(&mut self, v: Value, reg: Option<u32>) -> Result<Value, LuaError> {
+    /// `-v`, up to the `__unm` call.
+    pub(crate) fn unm_mm(&mut self, v: Value, reg: Option<u32>) -> Result<Slow<Value>, LuaError> {
         if let Some(n) = self.to_number(v) {
-            return Ok(Value::num(-n));
+            return Ok(Slow::Done(Value::num(-n)));
         }
         let h = self.metamethod(v, Tm::Unm);
         if h.is_nil() {
             return Err(self.op_error(v, "perform arithmetic on", reg));
         }
-        self.call1(h, &[v, v])
+        Ok(Slow::Call(MetaCall::new(h, &[v, v])))
+    }
+
+    /// `-v` with `__unm`.
+    pub fn unm_reg(&mut self, v: Value, reg: Option<u32>) -> Result<Value, LuaError> {
+        let s = self.unm_mm(v, reg)?;
+        self.finish_value(s)
+    }
+
+    /// A slow path's value, calling its metamethod here (native recursion).
+    fn finish_value(&mut self, s: Slow<Value>) -> Result<Value, LuaError> {
+        match s {
+            Slow::Done(v) => Ok(v),
+            Slow::Call(c) => self.call1(c.h, c.args()),
+        }
+    }
+
+    /// A comparison's outcome, calling its metamethod here (native recursion).
+    fn finish_bool(&mut self, s: Slow<bool>) -> Result<bool, LuaError> {
+        match s {
+            Slow::Done(b) => Ok(b),
+            Slow::Call(c) => Ok(self.call1(c.h, c.args())?.is_truthy() != c.negate),
+        }
     }
 
     /// Concatenates the values in stack slots `first..=last` of the running thread
-    /// (5.1's `luaV_concat`: right to left, runs of strings/numbers at once, `__concat`
-    /// for the rest). The result is left in slot `first`. `base` is the frame base, for
-    /// naming registers in errors.
-    pub(crate) fn concat_slots(
+    /// (5.1's `luaV_concat`: right to left, runs of strings/numbers at once), up to the
+    /// first pair that needs `__concat`. `Ok(None)`: done, the result is in slot `first`.
+    /// `Ok(Some((call, at)))`: the handler must be called on slots `at` and `at + 1`, its
+    /// result goes into slot `at`, and `first..=at` remain to be joined. `base` is the
+    /// frame base, for naming registers in errors.
+    pub(crate) fn concat_mm(
         &mut self,
         first: usize,
         last: usize,
         base: usize,
-    ) -> Result<(), LuaError> {
+    ) -> Result<Option<(MetaCall, usize)>, LuaError> {
         let mut top = last; // index of the last operand still to combine
         let mut total = last - first + 1;
         while total > 1 {
@@ -368,11 +490,7 @@ impl Vm {
                     let reg = slot.checked_sub(base).map(|r| r as u32);
                     return Err(self.op_error(v, "concatenate", reg));
                 }
-                let r = self.call1(h, &[a, b])?;
-                self.th_mut().stack[top - 1] = r;
-                top -= 1;
-                total -= 1;
-                continue;
+                return Ok(Some((MetaCall::new(h, &[a, b]), top - 1)));
             }
             // Collect the longest run of strings/numbers ending at `top`.
             let mut n = 2;
@@ -400,11 +518,48 @@ impl Vm {
             top = top + 1 - n;
             total -= n - 1;
         }
-        if top != first {
-            let v = self.th().stack[top];
-            self.th_mut().stack[first] = v;
+        Ok(None)
+    }
+}
+
+/// A slow path's outcome: finished, or a metamethod still to call. The dispatch loop
+/// calls it as a VM frame (so a coroutine may yield inside it); library code calls it
+/// through [`Vm::call1`].
+pub(crate) enum Slow<T> {
+    /// The operation is complete.
+    Done(T),
+    /// Call this metamethod; its first result completes the operation.
+    Call(MetaCall),
+}
+
+/// A metamethod call: the handler, its arguments, and for comparisons whether its
+/// truth is the negated outcome.
+#[derive(Clone, Copy)]
+pub(crate) struct MetaCall {
+    /// The handler (any value; a non-function is called through its `__call`).
+    pub h: Value,
+    args: [Value; 3],
+    n: u8,
+    /// The outcome is `not` the handler's result (`__lt` standing in for `__le`).
+    pub negate: bool,
+}
+
+impl MetaCall {
+    #[inline(always)]
+    fn new<const N: usize>(h: Value, args: &[Value; N]) -> MetaCall {
+        let mut a = [Value::NIL; 3];
+        a[..N].copy_from_slice(args);
+        MetaCall {
+            h,
+            args: a,
+            n: N as u8,
+            negate: false,
         }
-        Ok(())
+    }
+
+    /// The handler's arguments.
+    pub fn args(&self) -> &[Value] {
+        &self.args[..self.n as usize]
     }
 }
 

@@ -533,9 +533,10 @@ impl Vm {
 }
 
 impl Vm {
-    /// Number of frames of the running thread.
-    pub(crate) fn running_frames_len(&self) -> usize {
-        self.th().frames.len()
+    /// The running thread's frame at `level` (0: the top frame), skipping metamethod
+    /// continuations, which are not levels.
+    pub(crate) fn level_frame(&self, level: usize) -> Option<usize> {
+        crate::object::frame_at_level(&self.th().frames, level)
     }
 
     /// The function value of frame `idx` of the running thread.
