@@ -72,9 +72,7 @@ pub fn frame_below(frames: &[Frame], i: usize) -> Option<usize> {
 /// The frame at `level` levels below the top frame (0: the top frame itself), counting
 /// only frames that are levels.
 pub fn frame_at_level(frames: &[Frame], level: usize) -> Option<usize> {
-    let mut i = (0..frames.len())
-        .rev()
-        .find(|&j| !matches!(frames[j].kind, FrameKind::Cont(_)))?;
+    let mut i = frame_below(frames, frames.len())?;
     for _ in 0..level {
         i = frame_below(frames, i)?;
     }

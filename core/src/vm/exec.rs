@@ -251,6 +251,23 @@ impl Vm {
                 }
             }};
         }
+        // `LT`/`LE`: numbers inline, anything else through `$slow` (strings, `__lt`/`__le`);
+        // the outcome decides the jump that follows.
+        macro_rules! order {
+            ($l:lifetime, $i:expr, $cmp:tt, $slow:ident) => {{
+                let (x, y) = (rk!($i.b()), rk!($i.c()));
+                let outcome = if x.is_num() && y.is_num() {
+                    x.num_unchecked() $cmp y.num_unchecked()
+                } else {
+                    slow_cond!($l, $i.a() != 0, protect!(self.$slow(x, y)))
+                };
+                if outcome == ($i.a() != 0) {
+                    jump_next!();
+                } else {
+                    pc += 1;
+                }
+            }};
+        }
         macro_rules! arith {
             ($l:lifetime, $i:expr, $op:expr) => {{
                 let (b, c) = ($i.b(), $i.c());
@@ -489,32 +506,8 @@ impl Vm {
                             pc += 1;
                         }
                     }
-                    Op::LT => {
-                        let (x, y) = (rk!(i.b()), rk!(i.c()));
-                        let lt = if x.is_num() && y.is_num() {
-                            x.num_unchecked() < y.num_unchecked()
-                        } else {
-                            slow_cond!('meta, i.a() != 0, protect!(self.less_than_mm(x, y)))
-                        };
-                        if lt == (i.a() != 0) {
-                            jump_next!();
-                        } else {
-                            pc += 1;
-                        }
-                    }
-                    Op::LE => {
-                        let (x, y) = (rk!(i.b()), rk!(i.c()));
-                        let le = if x.is_num() && y.is_num() {
-                            x.num_unchecked() <= y.num_unchecked()
-                        } else {
-                            slow_cond!('meta, i.a() != 0, protect!(self.less_equal_mm(x, y)))
-                        };
-                        if le == (i.a() != 0) {
-                            jump_next!();
-                        } else {
-                            pc += 1;
-                        }
-                    }
+                    Op::LT => order!('meta, i, <, less_than_mm),
+                    Op::LE => order!('meta, i, <=, less_equal_mm),
                     Op::TEST => {
                         if r!(i.a()).is_truthy() == (i.c() != 0) {
                             jump_next!();
